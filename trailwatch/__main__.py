@@ -1,0 +1,5 @@
+"""Allow ``python -m trailwatch``."""
+
+from trailwatch.cli import main
+
+main()
