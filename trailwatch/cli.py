@@ -18,6 +18,13 @@ COMMANDS: dict[str, tuple[str, str]] = {
     "pattern": ("grader.filterpattern.cli:pattern", "Test CloudWatch Logs filter patterns."),
     "eventpattern": ("grader.eventbridge.cli:eventpattern", "Test EventBridge event patterns."),
     "alarm": ("grader.alarms.cli:alarm", "Evaluate CloudWatch metric alarms."),
+    "scenario": ("simulator.scenario.cli:scenario", "List, write, validate and preview scenarios."),
+    "grade": ("grader.grading.cli:grade", "Grade one learner's detections and answers."),
+    "grade-batch": ("grader.grading.cli:grade_batch", "Grade a class of submissions."),
+    "deliver": ("simulator.backends.cli:deliver", "Deliver a generated dataset into an AWS backend."),
+    "up": ("simulator.live.cli:up", "Start the embedded AWS emulator and the lab web app."),
+    "replay": ("simulator.live.cli:replay", "Replay a scenario against the clock into a backend."),
+    "teardown": ("simulator.backends.cli:teardown", "Remove every resource Trailwatch created in a backend."),
 }
 
 

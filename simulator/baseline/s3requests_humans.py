@@ -1,0 +1,197 @@
+"""Who calls S3 in the baseline: app/batch instances (instance roles), staff, anonymous web visitors.
+
+Each function returns row dicts with the S3Requests column names (missing columns take the
+defaults of simulator.baseline.s3requests). Staff follow their behaviour profile: only in their
+working hours (own time zone, weekends and holidays off), from the office egress, VPN or home,
+with their own tools and user agents; a few per cent of their calls fail (AccessDenied, NoSuchKey).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import zlib
+from zoneinfo import ZoneInfo
+
+import numpy as np
+
+from simulator.baseline import alb_site
+from simulator.engine.context import WindowContext
+from simulator.world import Bucket, Instance, World
+
+GET, PUT, HEAD, DELETE, LIST = range(5)
+IAM_USER, ASSUMED_ROLE, AWS_SERVICE, ANONYMOUS = range(4)
+# job -> (bucket purposes, S3 requests per working hour, operation weights GET PUT HEAD DELETE LIST)
+JOB_S3 = {
+    "analyst": (("customer-records",), 1.5, (0.7, 0.0, 0.1, 0.0, 0.2)),
+    "finance": (("statements",), 1.0, (0.75, 0.05, 0.05, 0.0, 0.15)),
+    "security": (("access-logs", "cloudtrail-logs", "flow-logs"), 0.4, (0.6, 0.0, 0.0, 0.0, 0.4)),
+    "cloud-admin": (("customer-records", "statements", "static-site", "artifacts"), 0.5, (0.3, 0.1, 0.1, 0.05, 0.45)),
+    "developer": (("artifacts", "static-site"), 0.6, (0.45, 0.3, 0.05, 0.05, 0.15)),
+}
+CLI_COMMAND = {GET: "s3.cp", PUT: "s3.cp", HEAD: "s3api.head-object", DELETE: "s3.rm", LIST: "s3.ls"}
+STATEMENT_HOUR_LOCAL = 2  # the nightly statement run (batch instance) starts 02:00 New York time
+
+
+def _role_index(world: World, name: str, account_id: str) -> int:
+    return next(i for i, r in enumerate(world.roles) if r.name == name and r.account_id == account_id)
+
+
+def instance_row(world: World, inst: Instance, at_ms: int, bucket: Bucket, op: int, key: str, size: int) -> dict:
+    """One request made with an instance role's credentials through the VPC's S3 gateway endpoint."""
+    from simulator.baseline.s3requests import session_access_key, vpc_endpoint_id
+
+    row = {
+        "time_ms": at_ms, "bucket": bucket.index, "key": key, "operation": op, "principal_type": ASSUMED_ROLE,
+        "role": _role_index(world, inst.role_name, inst.account_id), "session_name": inst.id,
+        "arn": f"arn:aws:sts::{inst.account_id}:assumed-role/{inst.role_name}/{inst.id}",
+        "access_key_id": session_access_key(f"{world.seed}|{world.student}|{inst.id}|{at_ms // 21_600_000}"),
+        "tool": "sdk-java", "source_ip": inst.private_ip, "user_agent": world.user_agents["sdk-java"][0],
+        "vpc_endpoint_id": vpc_endpoint_id(world, inst.vpc_id), "eni": world.enis.index_of(inst.eni_id),
+        "endpoint": f"{bucket.name}.s3.amazonaws.com", "object_size": size,
+    }
+    if op == PUT:
+        row["bytes_received"] = size
+    elif op == GET:
+        row["bytes_sent"] = size
+    return row
+
+
+def batch_rows(ctx: WindowContext, tz: ZoneInfo) -> list[dict]:
+    """The nightly statement run: the batch instance writes new statement PDFs for 20 minutes."""
+    world = ctx.world
+    batch = next((i for i in world.instances if i.tier == "batch"), None)
+    bucket = next((b for b in world.buckets if b.purpose == "statements"), None)
+    if batch is None or bucket is None:
+        return []
+    rows = []
+    rng = ctx.rng("s3.batch")
+    day = dt.datetime.fromtimestamp(ctx.start_ms / 1000, tz).date()
+    for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
+        run = dt.datetime(d.year, d.month, d.day, STATEMENT_HOUR_LOCAL, tzinfo=tz)
+        start = int(run.timestamp() * 1000)
+        lo, hi = max(start, ctx.start_ms), min(start + 1_200_000, ctx.end_ms)
+        if lo >= hi:
+            continue
+        n = rng.poisson(world.scale * 3 * (hi - lo) / 1_200_000)
+        times = np.sort(rng.integers(lo, hi, n))
+        nums = rng.integers(10_000_000, 99_999_999, n)
+        sizes = rng.lognormal(np.log(150_000), 0.4, n).astype(np.int64)
+        for t, num, size in zip(times.tolist(), nums.tolist(), sizes.tolist(), strict=True):
+            key = f"statements/{d.year}/{d.month:02d}/{num}.pdf"
+            rows.append(instance_row(world, batch, t, bucket, PUT, key, size))
+    return rows
+
+
+def _working(world: World, user, at: dt.datetime) -> bool:
+    p = user.profile
+    local = at.astimezone(ZoneInfo(p.timezone))
+    if local.date() in world.holidays.get(p.holiday_calendar, frozenset()):
+        return False
+    hour = local.hour + local.minute / 60
+    if not (p.work_start <= hour < p.work_end):
+        return False
+    return local.weekday() < 5 or p.weekend_factor > 0
+
+
+def human_rows(ctx: WindowContext) -> list[dict]:
+    """Staff reading and writing the buckets their job touches, in their working hours."""
+    from simulator.baseline.s3requests import session_access_key
+
+    world = ctx.world
+    rng = ctx.rng("s3.humans")
+    mid = dt.datetime.fromtimestamp((ctx.start_ms + ctx.end_ms) / 2000, dt.UTC)
+    hours = (ctx.end_ms - ctx.start_ms) / 3_600_000
+    by_purpose: dict[str, list[Bucket]] = {}
+    for b in world.buckets:
+        by_purpose.setdefault(b.purpose, []).append(b)
+    rows = []
+    for user in world.users:
+        spec = JOB_S3.get(user.job)
+        if spec is None or not user.is_human or not _working(world, user, mid):
+            continue
+        buckets = [b for p in spec[0] for b in by_purpose.get(p, []) if b.account_id == user.account_id]
+        if not buckets:
+            continue
+        n = rng.poisson(spec[1] * hours)
+        if n == 0:
+            continue
+        tools = [t for t, _ in user.profile.tools if t in ("console", "aws-cli", "boto3")] or ["console"]
+        tw = np.array([w for t, w in user.profile.tools if t in tools] or [1.0])
+        agents = dict(user.user_agents)
+        for t in np.sort(rng.integers(ctx.start_ms, ctx.end_ms, n)).tolist():
+            bucket = buckets[int(rng.integers(0, len(buckets)))]
+            op = int(rng.choice(5, p=np.array(spec[2]) / sum(spec[2])))
+            tool = tools[int(rng.choice(len(tools), p=tw / tw.sum()))]
+            key = str(bucket.keys[int(rng.integers(0, len(bucket.keys)))]) if bucket.keys else ""
+            if op in (GET, HEAD, DELETE) and not key:
+                op = LIST
+            if op == PUT:
+                key = f"{key.rsplit('/', 1)[0] + '/' if '/' in key else ''}upload-{int(rng.integers(1000, 9999))}.csv"
+            r = rng.random()
+            where = rng.random()
+            src = (world.office_egress_ips[int(rng.integers(0, len(world.office_egress_ips)))]
+                   if where < user.profile.office_share else
+                   world.vpn_egress_ips[0] if where < user.profile.office_share + 0.15 else user.home_ips[0])
+            auth = "AuthHeader"
+            if tool == "console":
+                akid = session_access_key(f"{world.seed}|{world.student}|{user.name}|console|{t // 43_200_000}")
+                ua = world.user_agents["s3-console"][0]
+                if op == GET:  # the console downloads through a presigned URL, straight from the browser
+                    ua, auth = agents.get("console", ua), "QueryString"
+            else:
+                ua = agents.get(tool, "").replace("{command}", CLI_COMMAND[op])
+                akid = user.access_key_id
+            size = int(rng.lognormal(np.log(40_000), 1.2))
+            row = {
+                "time_ms": t, "bucket": bucket.index, "key": "" if op == LIST else key,
+                "prefix": key.rsplit("/", 1)[0] + "/" if op == LIST and "/" in key else "",
+                "operation": op, "principal_type": IAM_USER, "user": user.index, "arn": user.arn,
+                "access_key_id": akid, "tool": tool, "mfa": tool == "console" and user.profile.mfa, "source_ip": src,
+                "user_agent": ua, "endpoint": f"{bucket.name}.s3.amazonaws.com",
+                "tls_version": "TLSv1.3", "cipher_suite": "TLS_AES_128_GCM_SHA256", "auth_type": auth,
+            }
+            if r < 0.03:
+                row.update(http_status=403, error_code="AccessDenied", error_message="Access Denied", bytes_sent=243)
+            elif r < 0.04 and op in (GET, HEAD):
+                row.update(http_status=404, error_code="NoSuchKey", error_message="The specified key does not exist.",
+                           bytes_sent=0 if op == HEAD else 300)
+            elif op == GET:
+                row.update(bytes_sent=size, object_size=size)
+            elif op == PUT:
+                row.update(bytes_received=size, object_size=size)
+            elif op == HEAD:
+                row.update(object_size=size)
+            elif op == DELETE:
+                row.update(http_status=204)
+            else:
+                row.update(bytes_sent=int(rng.integers(600, 30_000)))
+            rows.append(row)
+    return rows
+
+
+def anonymous_rows(ctx: WindowContext) -> list[dict]:
+    """Web visitors fetching public objects of the static-site bucket (no credentials)."""
+    world = ctx.world
+    bucket = next((b for b in world.buckets if b.purpose == "static-site"), None)
+    if bucket is None or not bucket.keys:
+        return []
+    site = alb_site.site_for(world)
+    rng = ctx.rng("s3.anonymous")
+    local = dt.datetime.fromtimestamp(ctx.start_ms / 1000, ZoneInfo(alb_site.BANK_TIMEZONE))
+    rate = alb_site.HOURLY_SESSIONS[local.hour] * world.scale / 200 * 0.15
+    n = rng.poisson(rate * (ctx.end_ms - ctx.start_ms) / 3_600_000)
+    who = rng.integers(0, len(site.customer_ips), n)
+    rows = []
+    for t, c in zip(np.sort(rng.integers(ctx.start_ms, ctx.end_ms, n)).tolist(), who.tolist(), strict=True):
+        key = str(bucket.keys[int(rng.integers(0, len(bucket.keys)))])
+        ip = int(site.customer_ips[c])
+        size = 2_000 + (zlib.crc32(key.encode()) % 50) * 3_000
+        not_modified = rng.random() < 0.2
+        rows.append({
+            "time_ms": t, "bucket": bucket.index, "key": key, "operation": GET, "principal_type": ANONYMOUS,
+            "tool": "browser", "source_ip": f"{ip >> 24 & 255}.{ip >> 16 & 255}.{ip >> 8 & 255}.{ip & 255}",
+            "user_agent": site.user_agents[int(site.customer_agent[c])], "endpoint": f"{bucket.name}.s3.amazonaws.com",
+            "http_status": 304 if not_modified else 200, "bytes_sent": 0 if not_modified else size, "object_size": size,
+            "signature_version": "", "auth_type": "", "tls_version": "TLSv1.3", "cipher_suite": "TLS_AES_128_GCM_SHA256",
+        })
+    return rows
