@@ -130,7 +130,11 @@ def identify(req: ApiRequest) -> IdentifiedCall | None:
             req.signing_name, req.region = "sts", "us-east-1"
         else:
             return None
-    index = index_for_signing_name(req.signing_name)
+    signing_name = req.signing_name
+    if signing_name == "elasticloadbalancing":
+        # ELB classic and ELBv2 share the signing name; the query API version tells them apart
+        signing_name = "elbv2" if req.form.get("Version") == "2015-12-01" else "elb"
+    index = index_for_signing_name(signing_name)
     if index is None:
         return None
     protocol = index.protocol
