@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## The main job.
 run: $(STAMP)
-	$(BIN)/trailwatch generate --out $(DATA) --seed 1 --duration 1d
+	$(BIN)/trailwatch up
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).
 chromium:

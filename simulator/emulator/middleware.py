@@ -1,7 +1,8 @@
 """WSGI middleware around moto's app: every AWS API call that passes through becomes a CloudTrail record.
 
 Requests to internal endpoints (moto's `/moto-api`, Trailwatch's `/_trailwatch`) pass through
-unrecorded. Unknown credentials are rewritten to the default (learner) user's access key before moto
+unrecorded, and so do calls signed with Trailwatch's own delivery key (dataset delivery and replay are
+not the learner's activity; docs/backends.md). Unknown credentials are rewritten to the default (learner) user's access key before moto
 sees them, so moto's own answers (e.g. GetCallerIdentity) name the same user as the record.
 """
 
@@ -12,6 +13,7 @@ import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
+from simulator.backends.config import DELIVERY_ACCESS_KEY_ID
 from simulator.emulator.api_request import identify, parse_request
 from simulator.emulator.iam_ids import normalize_created_user
 from simulator.emulator.recorder import CallRecorder
@@ -19,6 +21,7 @@ from simulator.emulator.recorder import CallRecorder
 log = logging.getLogger(__name__)
 
 INTERNAL_PREFIXES = ("/moto-api", "/_trailwatch", "/favicon.ico")
+UNRECORDED_ACCESS_KEYS = frozenset({DELIVERY_ACCESS_KEY_ID})
 
 WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
@@ -61,6 +64,8 @@ class CloudTrailMiddleware:
         if call is None:
             return self.app(environ, start_response)
         self._substitute_unknown_key(environ, req.access_key)
+        if req.access_key in UNRECORDED_ACCESS_KEYS:
+            return self.app(environ, start_response)
         before = self.recorder.trails_before()
         captured: dict[str, Any] = {}
 

@@ -232,9 +232,6 @@ def test_delivery_uses_the_documented_key_not_the_learner(
     assert creds.access_key == DELIVERY_ACCESS_KEY_ID != emulator.learner_access_key_id()
 
 
-@pytest.mark.xfail(
-    strict=True, reason="needs EMU: the recorder must skip calls signed with DELIVERY_ACCESS_KEY_ID"
-)
 def test_delivery_is_not_recorded_as_learner_activity(
     emulator: EmbeddedEmulator, embedded: BackendConfig, dataset_dir: Path
 ):
