@@ -1,0 +1,233 @@
+"""Run an explorer query on an EventStore: Logs Insights mode (DuckDB) and filter-pattern mode (our engine).
+
+Both return a :class:`QueryResult`: the visible columns, the rows (values as Insights shows them), for event
+rows the full event (group, stream, message) so the page can expand its JSON, the number of events scanned
+and matched, and a time histogram of the matched events (server-side binned counts).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+import duckdb
+
+from grader.filterpattern import LogEvent, compile_pattern
+from labapp.explorer.insights_ast import InsightsSyntaxError
+from labapp.explorer.insights_parser import parse_query
+from labapp.explorer.insights_sql import compile_query, sql_str
+from labapp.explorer.store import EventStore
+
+HISTOGRAM_BINS = 60
+NICE_BINS_MS = [
+    1_000,
+    5_000,
+    10_000,
+    30_000,
+    60_000,
+    300_000,
+    600_000,
+    900_000,
+    1_800_000,
+    3_600_000,
+    7_200_000,
+    10_800_000,
+    21_600_000,
+    43_200_000,
+    86_400_000,
+]
+FILTER_PAGE = 1_000  # events per page in filter-pattern mode
+FILTER_SCAN_BATCH = 20_000
+
+
+def format_ts(ms: int | float | None) -> str:
+    """Insights' timestamp format: 2026-03-02 06:05:00.000 (UTC)."""
+    if ms is None:
+        return ""
+    dt = datetime.fromtimestamp(int(ms) / 1000, tz=UTC)
+    return dt.strftime("%Y-%m-%d %H:%M:%S.") + f"{int(ms) % 1000:03d}"
+
+
+def format_value(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if isinstance(v, float):
+        if v != v:
+            return ""
+        return str(int(v)) if v.is_integer() and abs(v) < 1e16 else repr(round(v, 6))
+    return str(v)
+
+
+@dataclass
+class Event:
+    seq: int
+    timestamp: int
+    log_group: str
+    log_stream: str
+    message: str
+
+
+@dataclass
+class QueryResult:
+    columns: list[str]
+    rows: list[list[str]]
+    events: list[Event | None]  # per row, the log event it shows (None for stats rows)
+    scanned: int
+    matched: int
+    histogram: list[tuple[int, int]]  # (bin start ms, matched events)
+    bin_ms: int
+    elapsed_ms: float
+    mode: str  # "insights" | "pattern"
+    truncated: bool = False  # filter-pattern mode stopped at FILTER_PAGE matches
+    next_token: str | None = None  # where a filter-pattern scan continues ("<ts>.<seq>")
+    notes: list[str] = field(default_factory=list)
+
+
+def pick_bin(start_ms: int, end_ms: int) -> int:
+    """A round bin width giving at most about HISTOGRAM_BINS bins over the range."""
+    span = max(end_ms - start_ms, 1)
+    for b in NICE_BINS_MS:
+        if span / b <= HISTOGRAM_BINS:
+            return b
+    return NICE_BINS_MS[-1] * max(1, int(span / NICE_BINS_MS[-1] / HISTOGRAM_BINS) + 1)
+
+
+def run_insights(store: EventStore, text: str, groups: list[str], start_ms: int, end_ms: int) -> QueryResult:
+    """Run a Logs Insights query; raises InsightsSyntaxError (with position) for a query it cannot run."""
+    t0 = time.perf_counter()
+    compiled = compile_query(
+        parse_query(text), store.where(groups, start_ms, end_ms), store.flow_fields, store.json_fields
+    )
+    bin_ms = pick_bin(start_ms, end_ms)
+    cur = store.cursor()
+    try:
+        raw = cur.execute(compiled.sql).fetchall()
+        hist = cur.execute(
+            f"SELECT (ts - {int(start_ms)}) // {bin_ms} AS b, count(*) FROM ({compiled.histogram_source}) "
+            "GROUP BY b ORDER BY b"
+        ).fetchall()
+        scanned = cur.execute(compiled.scanned_sql).fetchone()[0]  # type: ignore[index]
+    except duckdb.Error as exc:
+        # e.g. a regex Python accepts but RE2 does not (lookarounds, backreferences)
+        detail = str(exc).split("\n", 1)[0]
+        raise InsightsSyntaxError(f"The query cannot run: {detail}", 0).with_query(text) from None
+    finally:
+        cur.close()
+    n = len(compiled.columns)
+    rows, events = [], []
+    for r in raw:
+        rows.append(
+            [
+                format_ts(v) if compiled.columns[i] in compiled.time_columns else format_value(v)
+                for i, v in enumerate(r[:n])
+            ]
+        )
+        events.append(Event(r[n], r[n + 1], r[n + 2], r[n + 3], r[n + 4]) if compiled.event_rows else None)
+    histogram = [(start_ms + int(b) * bin_ms, int(c)) for b, c in hist]
+    return QueryResult(
+        columns=compiled.columns,
+        rows=rows,
+        events=events,
+        scanned=int(scanned),
+        matched=sum(c for _, c in histogram),
+        histogram=histogram,
+        bin_ms=bin_ms,
+        elapsed_ms=(time.perf_counter() - t0) * 1000,
+        mode="insights",
+    )
+
+
+def sql_prefilter(ast: object) -> str | None:
+    """A SQL condition every event a JSON pattern can match satisfies (grader.filterpattern.prefilter's
+    necessary raw-text literals), or None when the pattern gives none."""
+    from grader.filterpattern.ast import JsonPattern
+    from grader.filterpattern.prefilter import derive
+
+    if not isinstance(ast, JsonPattern):
+        return None
+    formula = derive(ast.expr)
+
+    def render(f: tuple) -> str:
+        if f[0] == "lit":
+            return f"contains(message, {sql_str(f[1])})"
+        joiner = " OR " if f[0] == "any" else " AND "
+        return "(" + joiner.join(render(p) for p in f[1]) + ")"
+
+    return None if formula is None else render(formula)
+
+
+def run_filter_pattern(
+    store: EventStore, pattern: str, groups: list[str], start_ms: int, end_ms: int, after: str = ""
+) -> QueryResult:
+    """FilterLogEvents with ``pattern``: events in time order, up to FILTER_PAGE matches per call.
+
+    Raises grader.filterpattern.InvalidFilterPattern with FilterLogEvents' wording for a bad pattern.
+    ``after`` ("<ts>.<seq>", a previous page's ``next_token``) continues a previous page.
+    """
+    t0 = time.perf_counter()
+    compiled = compile_pattern(pattern, api="FilterLogEvents")
+    where = store.where(groups, start_ms, end_ms)
+    if after:
+        ts_text, _, seq_text = after.partition(".")
+        if ts_text.isdigit() and seq_text.isdigit():
+            where += f" AND (ts > {int(ts_text)} OR (ts = {int(ts_text)} AND rowid > {int(seq_text)}))"
+    candidates = where
+    needed = sql_prefilter(compiled.ast)
+    if needed is not None:  # the engine's own necessary condition, so no matching event is skipped
+        candidates += f" AND (contains(message, '\\u') OR {needed})"
+    cur = store.cursor()
+    matches: list[Event] = []
+    last: tuple[int, int] | None = None
+    truncated = False
+    try:
+        total = cur.execute(f"SELECT count(*) FROM events WHERE {where}").fetchone()[0]  # type: ignore[index]
+        cur.execute(
+            f"SELECT rowid, ts, grp, stream, message FROM events WHERE {candidates} ORDER BY ts, rowid"
+        )
+        while not truncated:
+            batch = cur.fetchmany(FILTER_SCAN_BATCH)
+            if not batch:
+                break
+            for seq, ts, grp, stream, message in batch:
+                if compiled.matches(LogEvent(message, ts)):
+                    matches.append(Event(seq, ts, grp, stream, message))
+                    if len(matches) >= FILTER_PAGE:
+                        last = (ts, seq)
+                        truncated = True
+                        break
+        scanned = total
+        if last is not None:
+            before = f"(ts < {last[0]} OR (ts = {last[0]} AND rowid <= {last[1]}))"
+            scanned = cur.execute(f"SELECT count(*) FROM events WHERE {where} AND {before}").fetchone()[0]  # type: ignore[index]
+            truncated = scanned < total
+    finally:
+        cur.close()
+    bin_ms = pick_bin(start_ms, end_ms)
+    counts: dict[int, int] = {}
+    for ev in matches:
+        b = start_ms + (ev.timestamp - start_ms) // bin_ms * bin_ms
+        counts[b] = counts.get(b, 0) + 1
+    notes = []
+    if truncated:
+        notes.append(
+            f"Showing the first {FILTER_PAGE:,} matching events in time order; "
+            f"{total - scanned:,} events are not searched yet."
+        )
+    return QueryResult(
+        columns=["@timestamp", "@logStream", "@message"],
+        rows=[[format_ts(e.timestamp), e.log_stream, e.message] for e in matches],
+        events=list(matches),
+        scanned=scanned,
+        matched=len(matches),
+        histogram=sorted(counts.items()),
+        bin_ms=bin_ms,
+        elapsed_ms=(time.perf_counter() - t0) * 1000,
+        mode="pattern",
+        truncated=truncated,
+        next_token=f"{last[0]}.{last[1]}" if truncated and last is not None else None,
+        notes=notes,
+    )
