@@ -192,6 +192,36 @@ def create_app(test_config: dict[str, Any] | None = None, instance_path: str | N
     return app
 
 
+FIRST_ACCOUNTS_FILE = "first-accounts.txt"
+
+
+def ensure_first_accounts(app: Flask) -> Path | None:
+    """On a lab with no accounts yet, create an instructor and a student with random passwords.
+
+    The credentials are written once to ``<instance>/first-accounts.txt`` (mode 0600) so whoever
+    started the lab can sign in; returns that file's path while it exists, else None.
+    """
+    import sqlalchemy as sa
+
+    from labapp.accounts import create_user
+    from labapp.schema import users
+
+    path = Path(app.instance_path) / FIRST_ACCOUNTS_FILE
+    with app.app_context():
+        conn = db.get_db()
+        if conn.execute(sa.select(sa.func.count()).select_from(users)).scalar_one() == 0:
+            creds = {"instructor": secrets.token_urlsafe(9), "student": secrets.token_urlsafe(9)}
+            create_user(conn, "instructor", creds["instructor"], "instructor", display_name="Instructor")
+            create_user(conn, "student", creds["student"], "student", display_name="Student",
+                        student_id="student")
+            conn.commit()
+            path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write("".join(f"{role}: username {role}  password {pw}\n" for role, pw in creds.items()))
+    return path if path.exists() else None
+
+
 def create_instructor(app: Flask, username: str, password: str, display_name: str = "") -> int:
     """Create an instructor account; raises labapp.accounts.AccountError when it cannot."""
     from labapp.accounts import create_user

@@ -59,6 +59,8 @@ class Lab:
         self.web_server: BaseWSGIServer | None = None
         self._web_thread: threading.Thread | None = None
         self.web_note = ""
+        self.first_accounts: Path | None = None
+        self.dataset: Path | None = None
 
     @property
     def endpoint_url(self) -> str:
@@ -94,6 +96,7 @@ class Lab:
         dataset = o.dataset
         if dataset is None and o.scenario is not None:
             dataset = scenario_dataset(o.scenario, o.seed, o.student, o.state_dir.parent / "replay-datasets")
+        self.dataset = dataset
         if dataset is not None:
             self.replay = ReplayController(load_replay(dataset), self._sink(), SystemClock(), o.speed)
             self.replay.prepare()
@@ -125,9 +128,10 @@ class Lab:
             "LIVE_MONITOR": self.services.monitor if self.services else None,
             "REPLAY_CONTROLLER": self.replay,
         }
-        if self.options.dataset is not None:
-            config["DATASET_DIR"] = str(self.options.dataset)
+        if self.dataset is not None:  # the explorer, lab 1 and the tools read the dataset being replayed
+            config["DATASET_DIR"] = str(self.dataset)
         app = labapp.create_app(config, instance_path=str(self.options.state_dir.resolve().parent))
+        self.first_accounts = labapp.ensure_first_accounts(app)
         try:
             self.web_server = make_server(self.options.host, self.options.web_port, app, threaded=True)
         except (OSError, SystemExit) as exc:  # werkzeug prints and exits when the port is taken
@@ -164,6 +168,9 @@ class Lab:
             if self.web_url
             else f"  Lab app:   not started ({self.web_note or 'disabled'})"
         )
+        if self.first_accounts is not None:
+            lines.append(f"  Sign in:   first accounts (delete the file once you have changed them) in {self.first_accounts}:")
+            lines += [f"             {line}" for line in self.first_accounts.read_text().splitlines()]
         if self.services is not None:
             learner = self.services.emulator.learner
             state = "restored from" if self.services.restored else "new lab world, saved to"

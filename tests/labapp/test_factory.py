@@ -83,3 +83,31 @@ def test_extra_area_appears_in_nav(tmp_path: Path) -> None:
     AuthActions(client).login("alice")
     page = client.get("/extra/").get_data(as_text=True)
     assert 'href="/extra/"' in page and "Extra tool" in page
+
+
+def test_first_accounts_are_created_once_and_can_sign_in(tmp_path: Path) -> None:
+    from labapp import ensure_first_accounts
+    from labapp.accounts import authenticate
+    from labapp.db import get_db
+
+    app = make_app(tmp_path)
+    path = ensure_first_accounts(app)
+    assert path is not None and path.parent == Path(app.instance_path)
+    assert oct(path.stat().st_mode & 0o777) == "0o600"
+    creds = dict(line.split(": ", 1) for line in path.read_text().splitlines())
+    with app.app_context():
+        for role in ("instructor", "student"):
+            username, password = creds[role].replace("username ", "").split("  password ")
+            user = authenticate(get_db(), username, password)
+            assert user is not None and user["role"] == role
+    before = path.read_text()
+    assert ensure_first_accounts(app) == path  # a restart keeps the same accounts
+    assert path.read_text() == before
+    path.unlink()
+    assert ensure_first_accounts(app) is None  # accounts exist: nothing new is created
+
+
+def test_no_first_accounts_when_users_exist(app) -> None:
+    from labapp import ensure_first_accounts
+
+    assert ensure_first_accounts(app) is None
