@@ -1,7 +1,14 @@
-"""``trailwatch generate``: write a labelled AWS log dataset (thin edge over simulator.engine.run)."""
+"""``trailwatch generate``: write a labelled AWS log dataset (thin edge over simulator.engine.run).
+
+With ``--scenario ID|PATH`` the scenario (simulator.scenario.prepare_scenario_run) fixes start, duration and
+scale and brings its world overrides, logging gaps and injected records; its ground truth goes to
+``scenario/`` in the dataset and the manifest gets a "scenario" block. Exit codes: 0 ok, 1 invalid scenario
+(every error printed as file:line:col: field: message), 2 usage errors.
+"""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import re
 import sys
@@ -56,7 +63,7 @@ def parse_sources(text: str) -> tuple[str, ...]:
     return names
 
 
-def summary_table(result, config: RunConfig, out: Path) -> str:
+def summary_table(result, config: RunConfig, out: Path, scenario=None) -> str:
     rows = [("source", "records", "files", "records/s")]
     for s, n in result.records.items():
         files = result.manifest["counts"][s]["files"]
@@ -78,7 +85,29 @@ def summary_table(result, config: RunConfig, out: Path) -> str:
             lines.append("  ".join("-" * w for w in widths))
     if result.unavailable:
         lines.append(f"not available yet (skipped): {', '.join(result.unavailable)}")
+    if scenario is not None:
+        lines.extend(scenario_table(scenario, result.scenario_records))
     return "\n".join(lines)
+
+
+def scenario_table(srun, labelled: dict[str, dict[str, int]]) -> list[str]:
+    """Rows per scenario step: time, action and the labelled scenario records per source in the dataset."""
+    s = srun.scenario
+    lines = ["", f"Scenario {s.id}: {s.title}", "scenario records (labelled in the dataset):"]
+    rows = [("step", "time", "action", "records")]
+    for e in srun.timeline:
+        per = labelled.get(e.step, {})
+        text = ", ".join(f"{src} {n:,}" for src, n in sorted(per.items())) or "-"
+        rows.append((e.step, dt.datetime.fromtimestamp(e.time_ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
+                     e.action, text))
+    total = sum(n for per in labelled.values() for n in per.values())
+    rows.append(("total", "", "", f"{total:,}"))
+    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    for k, r in enumerate(rows):
+        lines.append("  " + "  ".join(c.ljust(widths[i]) for i, c in enumerate(r)).rstrip())
+        if k == 0:
+            lines.append("  " + "  ".join("-" * w for w in widths))
+    return lines
 
 
 @click.command()
@@ -102,8 +131,24 @@ def summary_table(result, config: RunConfig, out: Path) -> str:
 @click.option("--scale", default=200, show_default=True, type=click.IntRange(1, 20000), help="Employees.")
 @click.option("--sources", default=",".join(ALL_SOURCES), show_default=True, help="Comma-separated sources.")
 @click.option("--jobs", default=1, show_default=True, type=click.IntRange(1, 64), help="Worker processes.")
+@click.option(
+    "--scenario",
+    "scenario_ref",
+    default=None,
+    help="Weave a scenario in (library id or YAML path); it fixes --start, --duration and --scale.",
+)
+@click.pass_context
 def generate(
-    out: Path, seed: int, student: str | None, start: str, duration: str, scale: int, sources: str, jobs: int
+    ctx: click.Context,
+    out: Path,
+    seed: int,
+    student: str | None,
+    start: str,
+    duration: str,
+    scale: int,
+    sources: str,
+    jobs: int,
+    scenario_ref: str | None,
 ) -> None:
     """Generate a labelled dataset of AWS logs (CloudTrail, VPC Flow, ALB, S3 access)."""
     from simulator.engine.run import run
@@ -112,23 +157,70 @@ def generate(
         raise click.BadParameter(
             f"{student!r}: use 1-64 letters, digits or . _ @ -", param_hint="'--student'"
         )
-    config = RunConfig(
-        seed=seed,
-        student=student,
-        start=parse_start(start),
-        duration_seconds=parse_duration(duration),
-        scale=scale,
-        sources=parse_sources(sources),
-        jobs=jobs,
-    )
+    srun = None
+    if scenario_ref is None:
+        config = RunConfig(
+            seed=seed,
+            student=student,
+            start=parse_start(start),
+            duration_seconds=parse_duration(duration),
+            scale=scale,
+            sources=parse_sources(sources),
+            jobs=jobs,
+        )
+    else:
+        srun = _prepare_scenario(ctx, scenario_ref, seed, student, sources, jobs)
+        config = srun.config
+    extra = {}
+    if srun is not None:
+        from simulator.scenario import write_dataset_files
+
+        s = srun.scenario
+        extra = {
+            "extra_files": lambda out_dir: write_dataset_files(srun, out_dir),
+            "manifest_blocks": {"scenario": {"id": s.id, "title": s.title, "seed": srun.seed, "student": srun.student}},
+        }
     try:
         if config.n_windows > 3:
             with click.progressbar(
                 length=config.n_windows, label="Generating", file=sys.stderr, show_pos=True
             ) as bar:
-                result = run(config, out, progress=bar.update)
+                result = run(config, out, progress=bar.update, **extra)
         else:
-            result = run(config, out)
+            result = run(config, out, **extra)
     except FileExistsError as e:
         raise click.UsageError(str(e)) from None
-    click.echo(summary_table(result, config, out))
+    click.echo(summary_table(result, config, out, srun))
+
+
+FIXED_BY_SCENARIO = ("start", "duration", "scale")
+
+
+def _prepare_scenario(ctx: click.Context, ref: str, seed: int, student: str | None, sources: str, jobs: int):
+    """Compile the scenario into a run (usage errors exit 2, an invalid scenario exits 1)."""
+    given = [
+        f"--{name}"
+        for name in FIXED_BY_SCENARIO
+        if ctx.get_parameter_source(name) not in (None, click.core.ParameterSource.DEFAULT)
+    ]
+    if given:
+        raise click.UsageError(f"{', '.join(given)} cannot be combined with --scenario: the scenario fixes start, "
+                               "duration and scale")
+    explicit_sources = ctx.get_parameter_source("sources") not in (None, click.core.ParameterSource.DEFAULT)
+    picked = parse_sources(sources)
+    from simulator.scenario import ScenarioInvalid, ScenarioNotFound, prepare_scenario_run
+
+    try:
+        srun = prepare_scenario_run(ref, seed=seed, student=student, base=RunConfig(jobs=jobs, sources=picked))
+    except ScenarioNotFound as e:
+        raise click.UsageError(str(e.args[0] if e.args else e)) from None
+    except ScenarioInvalid as e:
+        for err in e.errors:
+            click.echo(str(err), err=True)
+        click.echo(f"Error: scenario {ref!r} is invalid ({len(e.errors)} error(s))", err=True)
+        ctx.exit(1)
+    # srun.config carries the scenario's world overrides and logging gaps into every worker process
+    changes: dict = {"jobs": jobs}
+    if explicit_sources:
+        changes["sources"] = picked
+    return dataclasses.replace(srun, config=dataclasses.replace(srun.config, **changes))

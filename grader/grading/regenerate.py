@@ -88,14 +88,11 @@ def _cached_sources(path: Path) -> set[str]:
 
 
 def _generate(run: Any, out: Path, sources: tuple[str, ...]) -> None:
-    from simulator.engine.context import RunConfig
     from simulator.engine.run import run as run_engine
     from simulator.scenario import dataset_files
 
-    changes: dict[str, Any] = {"sources": sources, "jobs": 1}
-    if "world_overrides" in {f.name for f in dataclasses.fields(RunConfig)}:
-        changes["world_overrides"] = run.world_overrides
-    run_engine(dataclasses.replace(run.config, **changes), out)
+    # run.config carries the scenario's injections, world overrides and logging gaps
+    run_engine(dataclasses.replace(run.config, sources=sources, jobs=1), out)
     for rel, data in dataset_files(run).items():
         target = out / rel
         target.parent.mkdir(parents=True, exist_ok=True)

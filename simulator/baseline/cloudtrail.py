@@ -1,6 +1,9 @@
 """``CloudTrailSource``: one window of CloudTrail — humans, service users, machines and AWS services
 (management events), S3 data events rendered from ``ctx.s3_requests``, records injected by the scenario
 layer — delivered as trail files and CloudWatch Logs events, each record labelled by eventID.
+Baseline records inside the scenario's logging gaps (``ctx.config.log_gaps``: trail stopped or deleted,
+management events deselected) are not delivered; after UpdateTrail detached the log group no record reaches
+CloudWatch Logs (simulator.delivery.cloudtrail.drop_in_gaps / cloudwatch_mask).
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from simulator.baseline.cloudtrail_humans import HumanPlanner
 from simulator.baseline.cloudtrail_ids import IdStream
 from simulator.baseline.cloudtrail_machines import MachinePlanner
 from simulator.baseline.cloudtrail_render import CtRenderer, EventSink
-from simulator.delivery.cloudtrail import deliver
+from simulator.delivery.cloudtrail import cloudwatch_mask, deliver, drop_in_gaps
 from simulator.engine.context import Injection, WindowContext
 from simulator.engine.labels import benign_event_prefix, event_label
 from simulator.engine.output import WindowOutput
@@ -40,6 +43,10 @@ class CloudTrailSource:
         self.data.run(ctx, sink)
         n_data = len(sink) - n_mgmt
         n_benign = len(sink)
+        gaps = ctx.config.log_gaps
+        if gaps:
+            n_mgmt, n_data = drop_in_gaps(sink, gaps, n_mgmt)
+            n_benign = len(sink)
         scenario_labels = [self.inject(sink, inj) for inj in ctx.injected(SOURCE)]
         times, accounts, regions, records, event_ids, cwl = (
             (list(c) for c in zip(*sink.rows, strict=True)) if sink.rows else ([], [], [], [], [], [])
@@ -54,6 +61,7 @@ class CloudTrailSource:
             regions,
             records,
             cwl,
+            cloudwatch_mask(gaps, times, accounts) if gaps.get("cloudwatch") else None,
         )
         pre, suf = benign_event_prefix(SOURCE)
         labels = [pre + eid + suf for eid in event_ids[:n_benign]] + scenario_labels

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 import numpy as np
 
 from simulator.baseline.cloudtrail_mixes import MIXES
-from simulator.baseline.cloudtrail_render import Actor, CtRenderer, EventSink
+from simulator.baseline.cloudtrail_render import Actor, CtRenderer, EventSink, emit_call
 from simulator.baseline.cloudtrail_special import access_denied, assume_role, console_login, ec2_unauthorized
 from simulator.engine.context import WindowContext
 from simulator.formats.cloudtrail import assumed_role_identity, iam_user_identity
@@ -264,3 +264,21 @@ class HumanPlanner:
                     tpl.render_escaped(ident_e, tb, ip, ua_e, xid, rid, eid),
                 )
             )
+            if api.key == SECRET_READ and err is None:
+                # Secrets Manager decrypts the secret with KMS on the caller's behalf (as simulator/actions/
+                # kms_secrets.py writes it): same secret index, invokedBy secretsmanager.amazonaws.com
+                emit_call(r, sink, t, on_behalf(actor, SECRETS_MANAGER, t), cat["kms.Decrypt"], reg, vi)
+
+
+SECRET_READ = "secretsmanager.GetSecretValue"
+SECRETS_MANAGER = "secretsmanager.amazonaws.com"
+
+
+def on_behalf(actor: Actor, service: str, t: int) -> Actor:
+    """The caller as an AWS service acting for it (forward access session): a long-term IAM user key becomes
+    a temporary session key, ``invokedBy`` names the service, source IP and agent are the service."""
+    ident = actor.ident
+    if ident.get("type") == "IAMUser" and "sessionContext" not in ident:
+        ident = iam_user_identity(ident["accountId"], ident["userName"], ident["principalId"],
+                                  temporary_key(f"fas|{actor.arn}|{t}"), session_creation=t)
+    return Actor({**ident, "invokedBy": service}, actor.account_id, service, service, "service", actor.arn, tls=-1)

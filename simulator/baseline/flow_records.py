@@ -40,8 +40,13 @@ def _capture_bounds(eni: np.ndarray, k: np.ndarray, iv: np.ndarray, ws: int, we:
     return start, np.maximum(hi - j2, start)
 
 
-def to_records(world: World, cfg: FlowLogConfig, c: Conns, ws: int, we: int, rng: np.random.Generator) -> vf.FlowBatch:
-    """All records of flow log ``cfg`` for the window [ws, we) seconds."""
+def to_records(world: World, cfg: FlowLogConfig, c: Conns, ws: int, we: int, rng: np.random.Generator,
+               busy: np.ndarray | None = None) -> vf.FlowBatch:
+    """All records of flow log ``cfg`` for the window [ws, we) seconds.
+
+    ``busy``: further (eni << 40 | interval) codes that carry traffic (a scenario's injected records), so they
+    get no NODATA.
+    """
     ivs = interval_seconds(world, cfg)
     vpc_enis = np.flatnonzero(world.enis.vpc_id == cfg.resource_id)
     mine = np.isin(c.eni, vpc_enis)
@@ -98,7 +103,7 @@ def to_records(world: World, cfg: FlowLogConfig, c: Conns, ws: int, we: int, rng
     if cfg.traffic_type.upper() != "ALL":
         want = vf.ACCEPT if cfg.traffic_type.upper() == "ACCEPT" else vf.REJECT
         parts = [p.take(p.action == want) for p in parts]
-    status, skipped = _nodata(vpc_enis, ivs, eni, k, ws, we, rng)
+    status, skipped = _nodata(vpc_enis, ivs, eni, k, ws, we, rng, busy)
     if len(skipped):  # a SKIPDATA interval really lost some of its records
         parts = [p.take(~(np.isin(p.eni * (1 << 40) + p.start // ivs[p.eni], skipped) & (rng.random(len(p)) < 0.5)))
                  for p in parts]
@@ -106,7 +111,7 @@ def to_records(world: World, cfg: FlowLogConfig, c: Conns, ws: int, we: int, rng
 
 
 def _nodata(vpc_enis: np.ndarray, ivs: np.ndarray, eni: np.ndarray, k: np.ndarray, ws: int, we: int,
-            rng: np.random.Generator) -> tuple[vf.FlowBatch, np.ndarray]:
+            rng: np.random.Generator, extra_busy: np.ndarray | None = None) -> tuple[vf.FlowBatch, np.ndarray]:
     """NODATA for (interface, interval) pairs without traffic; SKIPDATA for a rare few with traffic.
 
     Returns the status records and the (eni << 40 | interval) codes of the SKIPDATA intervals.
@@ -123,6 +128,8 @@ def _nodata(vpc_enis: np.ndarray, ivs: np.ndarray, eni: np.ndarray, k: np.ndarra
     busy = np.isin(code, seen)
     skip = busy & (rng.random(len(code)) < SKIPDATA_P)
     sel = ~busy | skip
+    if extra_busy is not None and len(extra_busy):
+        sel &= ~np.isin(code, extra_busy) | skip
     e, kk = all_e[sel], all_k[sel]
     cs, ce = _capture_bounds(e, kk, ivs[e], ws, we)
     n = len(e)

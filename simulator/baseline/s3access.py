@@ -5,6 +5,8 @@ requester and request id as the CloudTrail data event SIM-CT renders from the sa
 use virtual-hosted-style addressing (Host ``<bucket>.s3.amazonaws.com``), so the Request-URI holds
 only the key (``GET /statements/2025/03/1234.pdf HTTP/1.1``), as in real logs. The bucket owner is
 the owning account's canonical user id (64 hex, derived per account).
+Injected lines (``ctx.injected("s3")``, payload = a formatted access-log line) go into the log object of
+their bucket and delivery slot, in time order, labelled with their step (simulator.delivery.s3access).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import numpy as np
 from simulator.baseline import s3requests as sr
 from simulator.delivery import s3access as ds
 from simulator.engine.context import WindowContext
-from simulator.engine.labels import line_label, line_range_label
+from simulator.engine.labels import mixed_labels
 from simulator.engine.output import WindowOutput, write_s3_object
 from simulator.formats import s3access as fs
 from simulator.world import World
@@ -92,25 +94,30 @@ class S3AccessSource:
         req: sr.S3Requests = ctx.s3_requests
         out = WindowOutput()
         salt = f"{ctx.config.seed}|{ctx.config.student}|s3access|{ctx.index}"
+        injected = self._injected_by_bucket(ctx)
         for b in self.logged:
             rows = np.flatnonzero(req.bucket == b.index)
             records = access_records(self.world, req, rows)
             for obj in ds.log_objects(records, req.time_ms[rows], b.name, b.access_log_bucket, b.access_log_prefix,
-                                      salt):
+                                      salt, injected.get(b.name, ())):
                 entry = write_s3_object(ctx.out_dir, obj.bucket, obj.key, obj.body, records=obj.records, source="s3")
                 out.files.append(entry)
-                out.labels.append(line_range_label("s3", entry.path, 1, obj.records))
+                out.labels.extend(object_labels(entry.path, obj))
                 out.records += obj.records
-        for k, j in enumerate(sorted(ctx.injected("s3"), key=lambda x: x.time_ms)):
+        return out
+
+    def _injected_by_bucket(self, ctx: WindowContext) -> dict[str, list]:
+        """Injected lines per source bucket: (time ms, line bytes, Injection), in time order."""
+        by_bucket: dict[str, list] = {}
+        for j in sorted(ctx.injected("s3"), key=lambda x: x.time_ms):
             line = (j.payload if isinstance(j.payload, str) else j.payload.decode()).rstrip("\n")
             bucket = self.world.bucket(line.split(" ")[1])
             if not bucket.access_log_bucket:
                 raise ValueError(f"injected s3 access record for bucket {bucket.name} which has no access logging")
-            delay, unique = ds.delivery(salt + f"|inj{k}", bucket.name, j.time_ms // ds.SLOT_MS)
-            key = fs.log_object_key(bucket.access_log_prefix, j.time_ms // 1000 + delay, unique)
-            entry = write_s3_object(ctx.out_dir, bucket.access_log_bucket, key, (line + "\n").encode(), records=1,
-                                    source="s3")
-            out.files.append(entry)
-            out.labels.append(line_label("s3", entry.path, 1, j.scenario, j.step, j.technique))
-            out.records += 1
-        return out
+            by_bucket.setdefault(bucket.name, []).append((j.time_ms, line.encode(), j))
+        return by_bucket
+
+
+def object_labels(path: str, obj: ds.AccessLogObject) -> list[bytes]:
+    """Benign line ranges around the injected lines, each injected line labelled with its step."""
+    return mixed_labels("s3", path, 1, obj.records, obj.injected)

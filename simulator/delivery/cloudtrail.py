@@ -6,6 +6,11 @@ Delivery timing follows the real sample (cloudtrail-format.md §8): file stamps 
 0-5 minutes before the stamp, a few events one file late (oldest up to ~10 minutes), several files may share a
 stamp; a file holds at most ``MAX_PER_FILE`` records (real maximum 394); within a file records are in time
 order in about 40 % of files and locally out of order in the rest (22 of the 55 real files were sorted).
+
+Logging gaps a scenario caused (``RunConfig.log_gaps``, simulator.actions.logstate.gaps): ``drop_in_gaps``
+removes the baseline records a stopped/deleted trail or a selector without management events does not
+deliver; ``cloudwatch_mask`` says which records still reach CloudWatch Logs after UpdateTrail detached the
+trail's log group (the S3 files go on).
 """
 
 from __future__ import annotations
@@ -52,10 +57,12 @@ def deliver(
     regions: list[str],
     records: list[bytes],
     escaped: list[bytes | None] | None = None,
+    cloudwatch_keep: np.ndarray | None = None,
 ) -> list[FileEntry]:
     """Write one window's records as trail files and CloudWatch Logs streams; returns their entries.
 
     ``escaped``: optional per-record CloudWatch message bodies already escaped (None = escape here).
+    ``cloudwatch_keep``: optional mask of the records that also go to CloudWatch Logs (None = all).
     """
     if not records:
         return []
@@ -87,6 +94,10 @@ def deliver(
                 )
             )
     by_stream = np.lexsort((np.arange(len(t)), t, r, a))
+    if cloudwatch_keep is not None:
+        by_stream = by_stream[cloudwatch_keep[by_stream]]
+        if len(by_stream) == 0:
+            return entries
     keys2 = np.stack([a[by_stream], r[by_stream]], axis=1)
     cuts2 = np.flatnonzero(np.any(keys2[1:] != keys2[:-1], axis=1)) + 1
     for group in np.split(by_stream, cuts2):
@@ -108,3 +119,42 @@ def deliver(
             )
         )
     return entries
+
+
+def drop_in_gaps(sink, log_gaps: dict, n_mgmt: int) -> tuple[int, int]:
+    """Remove from ``sink.rows`` (the window's baseline records: management events first, then ``n_mgmt``..
+    data events) those the account's trail does not deliver in a logging gap; returns the new
+    (management, data) counts."""
+    from simulator.actions.logstate import delivered_by_trail
+
+    rows = sink.rows
+    trails = log_gaps.get("trails") or {}
+    if not rows or not any(trails.values()):
+        return n_mgmt, len(rows) - n_mgmt
+    t = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows)) * 1000
+    accounts = np.array([row[1] for row in rows])
+    management = np.arange(len(rows)) < n_mgmt
+    keep = np.ones(len(rows), dtype=bool)
+    for account_id, spans in trails.items():
+        if not spans:
+            continue
+        mine = accounts == account_id
+        keep[mine] = delivered_by_trail(log_gaps, account_id, t[mine], management[mine])
+    if keep.all():
+        return n_mgmt, len(rows) - n_mgmt
+    sink.rows = [row for row, k in zip(rows, keep.tolist(), strict=True) if k]
+    kept_mgmt = int(keep[:n_mgmt].sum())
+    return kept_mgmt, len(sink.rows) - kept_mgmt
+
+
+def cloudwatch_mask(log_gaps: dict, times: list[int], accounts: list[str]) -> np.ndarray:
+    """Which records (times in seconds) still reach the trail's CloudWatch Logs group."""
+    from simulator.actions.logstate import delivered_to_cloudwatch
+
+    t = np.asarray(times, dtype=np.int64) * 1000
+    acc = np.asarray(accounts)
+    keep = np.ones(len(t), dtype=bool)
+    for account_id in log_gaps.get("cloudwatch", {}):
+        mine = acc == account_id
+        keep[mine] = delivered_to_cloudwatch(log_gaps, account_id, t[mine])
+    return keep

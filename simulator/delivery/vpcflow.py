@@ -9,18 +9,25 @@ new one started. The hash is 8 lower-case hex characters in every AWS example.
 
 CloudWatch Logs (https://docs.aws.amazon.com/vpc/latest/userguide/flow-logs-cwl.html): one stream per
 interface, one log event per record (no header), event timestamp = the record's start.
+
+Records a scenario injects (``InjectedFlow``: an already formatted line with its interface, capture start and
+end) are merged into the same S3 object (slot of their end time) or stream file as the baseline's, in the
+baseline's order: S3 files by (start, interface), streams by timestamp; a baseline record comes before an
+injected one with the same key. ``FlowObject.injected`` / ``merge_stream`` give the injected lines' numbers.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import hashlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import isal.igzip
 import numpy as np
 
+from simulator.delivery import cloudwatch
 from simulator.formats import vpcflow as vf
 from simulator.formats import vpcflow_bytes as vb
 
@@ -59,6 +66,18 @@ class FlowObject:
     key: str
     body: bytes
     records: int
+    injected: tuple[tuple[int, Any], ...] = ()  # (1-based line number counting the header, tag)
+
+
+@dataclass(frozen=True)
+class InjectedFlow:
+    """A scenario's flow record: its line (no newline), interface index, capture start/end (s) and a tag."""
+
+    line: bytes
+    eni: int
+    start: int
+    end: int
+    tag: Any
 
 
 def s3_objects(
@@ -71,23 +90,61 @@ def s3_objects(
     flow_log_id: str,
     prefix: str,
     salt: str,
+    injected: Sequence[InjectedFlow] = (),
 ) -> Iterator[FlowObject]:
-    """Split ``batch`` into 5-minute objects (by end time) and render each with its header line."""
-    if len(batch) == 0:
+    """Split ``batch`` into 5-minute objects (by end time) and render each with its header line;
+    ``injected`` records join the object of their slot."""
+    extra: dict[int, list[InjectedFlow]] = {}
+    for j in injected:
+        extra.setdefault(j.end - j.end % FILE_SLOT_SECONDS, []).append(j)
+    if len(batch) == 0 and not extra:
         return
     slot = batch.end - batch.end % FILE_SLOT_SECONDS
     # AWS batches records per capture window and interface; within a file: by start, then interface.
     order = np.lexsort((batch.eni, batch.start, slot))
     slot_sorted = slot[order]
     bounds = np.flatnonzero(np.diff(slot_sorted)) + 1
+    groups = {int(slot[idx[0]]): idx for idx in np.split(order, bounds) if len(idx)}
     header = vf.header_line(fields)
-    for idx in np.split(order, bounds):
-        slot_start = int(slot[idx[0]])
-        text = vf.render_lines(batch.take(idx), enis, fields)
-        for part, (body, count) in enumerate(_split_parts(text, len(idx))):
+    for slot_start in sorted(set(groups) | set(extra)):
+        idx = groups.get(slot_start, np.zeros(0, dtype=np.int64))
+        text = vf.render_lines(batch.take(idx), enis, fields) if len(idx) else b""
+        marks: list[tuple[int, Any]] = []
+        if slot_start in extra:
+            text, marks = _merge_lines(text, batch.start[idx], batch.eni[idx], extra[slot_start])
+        line0 = 0
+        for part, (body, count) in enumerate(_split_parts(text, len(idx) + len(extra.get(slot_start, ())))):
             key = s3_key(account_id, region, flow_log_id, slot_start,
                          object_hash(salt, flow_log_id, slot_start, part), prefix)
-            yield FlowObject(key=key, body=gzip_bytes(header + body), records=count)
+            mine = tuple((no - line0 + 1, tag) for no, tag in marks if line0 < no <= line0 + count)
+            yield FlowObject(key=key, body=gzip_bytes(header + body), records=count, injected=mine)
+            line0 += count
+
+
+def _merge_lines(text: bytes, start: np.ndarray, eni: np.ndarray, items: list[InjectedFlow]):
+    """Baseline lines (already by start, interface) plus injected ones in the same order; returns the text and
+    the injected lines' 1-based record numbers with their tags."""
+    lines = text.split(b"\n")[:-1] if text else []
+    rows = [(int(s), int(e), 0, n, ln, None) for n, (s, e, ln) in enumerate(zip(start.tolist(), eni.tolist(), lines,
+                                                                                   strict=True))]
+    rows += [(j.start, j.eni, 1, k, j.line, j.tag) for k, j in enumerate(items)]
+    rows.sort(key=lambda r: r[:4])
+    marks = [(no, r[5]) for no, r in enumerate(rows, start=1) if r[2] == 1]
+    return b"".join(r[4] + b"\n" for r in rows), marks
+
+
+def merge_stream(jsonl: bytes, items: Sequence[tuple[int, bytes, Any]]) -> tuple[bytes, list[tuple[int, Any]]]:
+    """Merge injected events (timestamp ms, message, tag) into a stream file's JSON Lines (timestamp order,
+    a baseline event first on equal timestamps); returns the text and the injected lines' numbers and tags."""
+    rows = []
+    for n, line in enumerate(jsonl.split(b"\n")[:-1] if jsonl else []):
+        ts = int(line[len(b'{"timestamp":') : line.index(b",")])
+        rows.append((ts, 0, n, line, None))
+    for k, (ts, message, tag) in enumerate(items):
+        line = b'{"timestamp":%d,"message":"%s"}' % (ts, cloudwatch.json_string_body(message))
+        rows.append((ts, 1, k, line, tag))
+    rows.sort(key=lambda r: r[:3])
+    return b"".join(r[3] + b"\n" for r in rows), [(no, r[4]) for no, r in enumerate(rows, start=1) if r[1] == 1]
 
 
 def _split_parts(text: bytes, n_lines: int) -> Iterator[tuple[bytes, int]]:

@@ -2,7 +2,8 @@
 
 ``WindowContext`` is what a source's ``render_window(ctx)`` receives:
   ctx.world            the World (read-only)
-  ctx.config           the RunConfig (seed, student, start, duration, scale, sources, jobs, window_seconds)
+  ctx.config           the RunConfig (seed, student, start, duration, scale, sources, jobs, window_seconds,
+                       injections, world_overrides, log_gaps: see simulator.engine.gaps for the masks)
   ctx.index            window number (0-based); ctx.start_ms / ctx.end_ms epoch milliseconds [start, end)
   ctx.start / ctx.end  the same as aware UTC datetimes
   ctx.out_dir          dataset directory to write under (use simulator.engine.output.write_* helpers)
@@ -69,6 +70,11 @@ class RunConfig:
     jobs: int = 1
     window_seconds: int = WINDOW_SECONDS
     injections: tuple[Injection, ...] = field(default=(), compare=False)
+    # a scenario's changes to the world (simulator.scenario.overrides.apply_world_overrides), applied in every
+    # process, and the logging it switched off (simulator.actions.logstate.gaps): baseline records in a gap
+    # are not delivered
+    world_overrides: dict = field(default_factory=dict, compare=False)
+    log_gaps: dict = field(default_factory=dict, compare=False)
 
     @property
     def start_ms(self) -> int:

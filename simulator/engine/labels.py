@@ -65,3 +65,17 @@ def line_range_label(source: str, file: str, first_line: int, last_line: int) ->
         :-1
     ]
     return head + b',"label":"benign"}\n'
+
+
+def mixed_labels(source: str, file: str, first_line: int, last_line: int, marks) -> list[bytes]:
+    """Labels of lines first_line..last_line of one file where ``marks`` ((line, Injection) pairs, ascending)
+    are scenario lines and every other line is benign (labelled as ranges)."""
+    out, first = [], first_line
+    for no, inj in marks:
+        if no > first:
+            out.append(line_range_label(source, file, first, no - 1))
+        out.append(line_label(source, file, no, inj.scenario, inj.step, inj.technique))
+        first = no + 1
+    if first <= last_line:
+        out.append(line_range_label(source, file, first, last_line))
+    return out

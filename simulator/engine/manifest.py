@@ -20,8 +20,16 @@ def _iso(ms: int) -> str:
     return dt.datetime.fromtimestamp(ms / 1000, dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def build_manifest(world: World, config: RunConfig, sources: tuple[str, ...], results: list) -> dict:
-    files = sorted((f for r in results for f in r.files), key=lambda f: f.path)
+def build_manifest(
+    world: World,
+    config: RunConfig,
+    sources: tuple[str, ...],
+    results: list,
+    extra_files: list | None = None,
+    blocks: dict | None = None,
+) -> dict:
+    """The manifest; ``extra_files`` (FileEntry) are listed with the rest, ``blocks`` follow "parameters"."""
+    files = sorted([*(f for r in results for f in r.files), *(extra_files or [])], key=lambda f: f.path)
     counts: dict[str, dict[str, int]] = {}
     for s in sources:
         c = {"records": sum(r.records.get(s, 0) for r in results)}
@@ -40,7 +48,7 @@ def build_manifest(world: World, config: RunConfig, sources: tuple[str, ...], re
         for g in sorted(groups.values(), key=lambda g: g["name"])
     ]
     end_ms = config.start_ms + config.duration_seconds * 1000
-    return {
+    manifest = {
         "format_version": FORMAT_VERSION,
         "generator": "trailwatch generate",
         "parameters": {
@@ -53,6 +61,7 @@ def build_manifest(world: World, config: RunConfig, sources: tuple[str, ...], re
             "window_seconds": config.window_seconds,
             "injections": len(config.injections),
         },
+        **(blocks or {}),
         "time_range": {"start": _iso(config.start_ms), "end": _iso(end_ms)},
         "world": {
             "name": world.name,
@@ -69,6 +78,7 @@ def build_manifest(world: World, config: RunConfig, sources: tuple[str, ...], re
         "log_groups": log_groups,
         "files": [f.as_manifest() for f in files],
     }
+    return manifest
 
 
 def write_manifest(out_dir: Path, manifest: dict) -> None:

@@ -16,6 +16,8 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import orjson
+
 from simulator.engine.context import Injection, RunConfig, WindowContext
 from simulator.engine.manifest import build_manifest, write_manifest
 from simulator.engine.output import (
@@ -29,7 +31,8 @@ from simulator.engine.output import (
 from simulator.engine.sources import Source, available_sources, make_sources
 from simulator.world import World, build_world
 
-DATASET_DIRS = ("s3", "cloudwatch", "labels")
+DATASET_DIRS = ("s3", "cloudwatch", "labels", "scenario")
+SCENARIO_LABEL = b'"label":"scenario"'
 SHARED_STREAMS = "shared streams"  # key in WindowResult.seconds for ctx.s3_requests / ctx.alb_requests
 
 
@@ -41,6 +44,7 @@ class WindowResult:
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per source (not in the manifest)
     cpu: dict[str, float] = field(default_factory=dict)  # CPU time per source (robust on a shared machine)
+    scenario_records: dict[tuple[str, str], int] = field(default_factory=dict)  # (step, source) -> labelled
 
 
 @dataclass
@@ -53,15 +57,27 @@ class RunResult:
     seconds: float
     source_seconds: dict[str, float]
     source_cpu: dict[str, float]
+    scenario_records: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> source -> labelled
 
 
 _STATE: dict = {}
 
 
+def build_run_world(config: RunConfig) -> World:
+    """The run's world: build_world plus the scenario's overrides (the scenario package is imported only
+    when there are overrides, so plain runs do not depend on it)."""
+    world = build_world(config.seed, config.student, config.scale)
+    if config.world_overrides:
+        from simulator.scenario.overrides import apply_world_overrides
+
+        world = apply_world_overrides(world, config.world_overrides)
+    return world
+
+
 def _init_worker(
     config: RunConfig, out_dir: Path, sources: tuple[str, ...], world: World | None = None
 ) -> None:
-    world = world or build_world(config.seed, config.student, config.scale)
+    world = world or build_run_world(config)
     async_writes(True)
     _STATE.update(
         world=world,
@@ -109,6 +125,8 @@ def render_window(index: int) -> WindowResult:
                 )
             )
         result.records[src.name] = out.records
+        if ctx.injected(src.name):
+            count_scenario_labels(out.labels, src.name, result.scenario_records)
         result.counts[src.name] = dict(out.counts)
         flush_writes()
         shared, shared_cpu = ctx.stream_seconds - streams_before, ctx.stream_cpu - cpu_before
@@ -117,6 +135,14 @@ def render_window(index: int) -> WindowResult:
         result.cpu[src.name] = time.process_time() - c0 - shared_cpu
         result.cpu[SHARED_STREAMS] = result.cpu.get(SHARED_STREAMS, 0.0) + shared_cpu
     return result
+
+
+def count_scenario_labels(labels: list[bytes], source: str, into: dict[tuple[str, str], int]) -> None:
+    """Count scenario-labelled records per (step, source) (only called for windows with injections)."""
+    for line in labels:
+        if SCENARIO_LABEL in line:
+            step = orjson.loads(line)["step"]
+            into[(step, source)] = into.get((step, source), 0) + 1
 
 
 def prepare_out_dir(out_dir: Path) -> None:
@@ -136,12 +162,24 @@ def prepare_out_dir(out_dir: Path) -> None:
     out_dir.mkdir(parents=True, exist_ok=True)
 
 
-def run(config: RunConfig, out_dir: Path, progress: Callable[[int], None] | None = None) -> RunResult:
-    """Generate the dataset; ``progress(n)`` is called once per finished window."""
+def run(
+    config: RunConfig,
+    out_dir: Path,
+    progress: Callable[[int], None] | None = None,
+    *,
+    extra_files: Callable[[Path], list[FileEntry]] | None = None,
+    manifest_blocks: dict | None = None,
+) -> RunResult:
+    """Generate the dataset; ``progress(n)`` is called once per finished window.
+
+    ``extra_files(out_dir)`` writes further files (e.g. a scenario's ground truth via
+    simulator.scenario.write_dataset_files) and returns their entries, listed in the manifest;
+    ``manifest_blocks`` are added to the manifest after "parameters" (e.g. {"scenario": {...}}).
+    """
     t0 = time.perf_counter()
     prepare_out_dir(out_dir)
     sources, unavailable = available_sources(config.sources)
-    world = build_world(config.seed, config.student, config.scale)
+    world = build_run_world(config)
     results: list[WindowResult] = []
     indices = range(config.n_windows)
     try:
@@ -165,7 +203,17 @@ def run(config: RunConfig, out_dir: Path, progress: Callable[[int], None] | None
                         progress(1)
     finally:
         async_writes(False)
-    manifest = build_manifest(world, config, sources, results)
+    extra = extra_files(out_dir) if extra_files else []
+    flush_writes()
+    scenario_records: dict[str, dict[str, int]] = {}
+    for r in results:
+        for (step, src), n in r.scenario_records.items():
+            per = scenario_records.setdefault(step, {})
+            per[src] = per.get(src, 0) + n
+    blocks = dict(manifest_blocks or {})
+    if "scenario" in blocks:
+        blocks["scenario"] = {**blocks["scenario"], "records": scenario_records}
+    manifest = build_manifest(world, config, sources, results, extra, blocks)
     write_manifest(out_dir, manifest)
     records = {s: sum(r.records.get(s, 0) for r in results) for s in sources}
     keys = (*sources, SHARED_STREAMS)
@@ -180,4 +228,5 @@ def run(config: RunConfig, out_dir: Path, progress: Callable[[int], None] | None
         time.perf_counter() - t0,
         secs,
         cpu,
+        scenario_records,
     )

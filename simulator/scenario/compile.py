@@ -239,7 +239,8 @@ def compile_scenario(scenario: Scenario, *, seed: int, student: str | None,
     config = dataclasses.replace(
         base, seed=seed, student=student, start=scenario.baseline.start,
         duration_seconds=scenario.baseline.duration_seconds, scale=scale,
-        sources=scenario.baseline.sources or base.sources, injections=tuple(injections))
+        sources=scenario.baseline.sources or base.sources, injections=tuple(injections),
+        world_overrides=overrides, log_gaps=gaps(state))
     timeline = []
     for s in scenario.timeline:
         r = results[s.id]

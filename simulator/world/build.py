@@ -44,7 +44,7 @@ def _keys(rng: np.random.Generator, purpose: str, n: int) -> tuple[str, ...]:
             out.append(f"statements/{y}/{m:02d}/{num}.pdf")
         elif purpose == "static-site":
             out.append(
-                rng.choice(
+                str(rng.choice(
                     [
                         "index.html",
                         "css/site.css",
@@ -55,7 +55,7 @@ def _keys(rng: np.random.Generator, purpose: str, n: int) -> tuple[str, ...]:
                         "contact.html",
                         f"img/banner-{num % 20}.jpg",
                     ]
-                )
+                ))  # a plain str, not np.str_
             )
         else:
             out.append(f"builds/{y}{m:02d}/{ids.hex_id(rng, 12)}.zip")

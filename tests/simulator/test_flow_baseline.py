@@ -227,10 +227,17 @@ def test_injected_flow_records_are_written_and_labelled(world, tmp_path):
     ctx = WindowContext(world, cfg, 0, tmp_path, route_injections(cfg)[0])
     out = FlowSource(world).render_window(ctx)
     labels = [orjson.loads(x) for x in out.labels if b'"scenario"' in x]
-    assert len(labels) == 1 and labels[0]["technique"] == "T1048" and labels[0]["line"] == 2
+    assert len(labels) == 1 and labels[0]["technique"] == "T1048"
+    # merged into the baseline object of its flow log and 5-minute slot (by end time), in start order
+    no = labels[0]["line"]
     text = gzip.decompress((tmp_path / labels[0]["file"]).read_bytes()).decode().splitlines()
     assert text[0] == "version account-id interface-id srcaddr dstaddr srcport dstport protocol packets bytes start end action log-status"
-    assert text[1] == line and "_20260303T1505Z_" in labels[0]["file"]
+    assert text[no - 1] == line and "_20260303T1505Z_" in labels[0]["file"] and len(text) > 100
+    starts = [int(x.split(" ")[10]) for x in text[1:]]
+    assert starts == sorted(starts)
+    benign = [orjson.loads(x) for x in out.labels if b'"benign"' in x and labels[0]["file"].encode() in x]
+    covered = sorted(n for b in benign for n in range(b["first_line"], b["last_line"] + 1))
+    assert covered == [n for n in range(2, len(text) + 1) if n != no]
 
 
 def test_dataset_flow_objects_read_back_by_flowlogs_reader(world, tmp_path):

@@ -84,5 +84,13 @@ def test_injected_access_record(world, tmp_path):
     inj = Injection("s3", int(t.timestamp() * 1000), line, "exfil", "s3", "T1530")
     out = S3AccessSource(world).render_window(_ctx(world, tmp_path, injections=[inj]))
     lab = [orjson.loads(x) for x in out.labels if b"scenario" in x]
-    assert len(lab) == 1 and (tmp_path / lab[0]["file"]).read_text() == line + "\n"
+    assert len(lab) == 1
+    # merged into the baseline's object of that bucket and 15-minute slot, in time order
+    text = (tmp_path / lab[0]["file"]).read_text().splitlines()
+    assert text[lab[0]["line"] - 1] == line and len(text) > 1
     assert lab[0]["file"].startswith(f"s3/{bucket.access_log_bucket}/{bucket.access_log_prefix}")
+    stamps = [dt.datetime.strptime(x.split(" ")[2][1:], "%d/%b/%Y:%H:%M:%S") for x in text]
+    assert stamps == sorted(stamps)
+    benign = [orjson.loads(x) for x in out.labels if b"benign" in x and lab[0]["file"].encode() in x]
+    covered = sorted(n for b in benign for n in range(b["first_line"], b["last_line"] + 1))
+    assert covered == [n for n in range(1, len(text) + 1) if n != lab[0]["line"]]

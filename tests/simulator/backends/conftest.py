@@ -50,17 +50,3 @@ def embedded(emulator: EmbeddedEmulator) -> Iterator[BackendConfig]:
 @pytest.fixture
 def dataset_dir(tmp_path: Path) -> Path:
     return standard_dataset(tmp_path / "dataset")
-
-
-@pytest.fixture(scope="session")
-def localstack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[BackendConfig]:
-    """LocalStack 4.14.0 on a free port for the whole session (tests marked `localstack`)."""
-    from tests.simulator.backends.localstack_runtime import INSTALLED_STAMP, MISSING, LocalStackProcess
-
-    if not INSTALLED_STAMP.exists():
-        pytest.skip(MISSING)
-    runtime = LocalStackProcess(tmp_path_factory.mktemp("localstack")).start()
-    try:
-        yield BackendConfig("localstack", runtime.url)
-    finally:
-        runtime.stop()
