@@ -19,7 +19,7 @@ install: $(STAMP)
 
 ## The main job.
 run: $(STAMP)
-	$(BIN)/trailwatch up
+	$(BIN)/trailwatch up --scenario departing-dba
 
 ## Debian's Chromium for the browser tests (Playwright cannot download its own browsers here).
 chromium:
