@@ -12,6 +12,7 @@ then N times. Goals (issue 7): page p95 < 100 ms; explorer queries over 1,000,00
 from __future__ import annotations
 
 import argparse
+import os
 import statistics
 import subprocess
 import sys
@@ -19,6 +20,7 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import orjson
 
@@ -29,10 +31,19 @@ from labapp import create_app  # noqa: E402
 from labapp.accounts import create_user  # noqa: E402
 from labapp.alarms.sources import LearnerResources  # noqa: E402
 from labapp.db import get_db  # noqa: E402
+from labapp.explorer import query  # noqa: E402
 from labapp.explorer.query import run_filter_pattern, run_insights  # noqa: E402
 from labapp.explorer.store import EventStore  # noqa: E402
 
 PASSWORD = "benchmark-password"
+PATTERNS = [
+    "{ $.eventName = ConsoleLogin }",
+    '{ $.errorCode = "AccessDenied" }',
+    '"Failed authentication"',
+    "ConsoleLogin ?AssumeRole",
+    "[version, account, eni, source, destination, srcport, destport, protocol, packets, bytes, ws, we, action = REJECT, status]",
+    "%Delete[A-Za-z]+%",
+]
 QUERIES = [
     "fields @timestamp, @message | sort @timestamp desc | limit 20",
     'filter action = "REJECT" | stats count(*) as rejected by srcAddr | sort rejected desc | limit 10',
@@ -61,6 +72,10 @@ def generate(out: Path) -> None:
     t = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
     print(f"generated 7-day dataset in {time.perf_counter() - t:.1f} s: {out}")
+
+
+def load() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3]) if Path("/proc/loadavg").exists() else "?"
 
 
 def percentile(values: list[float], p: float) -> float:
@@ -130,6 +145,7 @@ def main() -> None:
     )
     parser.add_argument("--requests", type=int, default=30, help="timed requests per page (default 30)")
     args = parser.parse_args()
+    print(f"cores: {os.cpu_count()}, load average at start: {load()}")
     with tempfile.TemporaryDirectory(prefix="tw-web-bench-") as tmp:
         work = Path(tmp)
         dataset = args.dataset or work / "dataset"
@@ -185,7 +201,29 @@ def main() -> None:
                 "/explorer/?mode=pattern&q=%7B+%24.eventName+%3D+ConsoleLogin+%7D",
                 None,
             ),
+            (
+                "explorer (terms pattern)",
+                "/explorer/?mode=pattern&q=%22Failed+authentication%22",
+                None,
+            ),
+            (
+                "explorer (space pattern, flow logs)",
+                "/explorer/?"
+                + urlencode(
+                    {
+                        "mode": "pattern",
+                        "q": "[..., action = REJECT, status]",
+                        "group": next(g for g, i in store.groups.items() if i.source == "flow"),
+                    }
+                ),
+                None,
+            ),
             ("S3 buckets", "/explorer/s3", None),
+            (
+                "S3 prefix",
+                "/explorer/s3?" + urlencode({"bucket": bucket, "prefix": key.split("/")[0] + "/"}),
+                None,
+            ),
             ("S3 object", f"/explorer/s3/object?bucket={bucket}&key={key}", None),
             ("pattern tester (form)", "/patterns/", None),
             (
@@ -237,12 +275,30 @@ def main() -> None:
                 times.append((time.perf_counter() - t) * 1000)
                 rows = len(result.rows)
             print(f"{q[:96]:96} {rows:6} {statistics.median(times):8.1f} {max(times):8.1f}")
-        t = time.perf_counter()
-        result = run_filter_pattern(store, '{ $.errorCode = "AccessDenied" }', groups, lo, hi)
         print(
-            f"\nfilter-pattern mode, first page: {result.matched:,} matches after scanning {result.scanned:,} events "
-            f"in {(time.perf_counter() - t) * 1000:.0f} ms"
+            f"\nfilter-pattern mode over all {len(groups)} log groups, first page ({query.FILTER_PAGE} matches), 5 runs each:"
         )
+        print(f"{'pattern':84} {'matches':>7} {'scanned':>10} {'p50 ms':>8} {'max ms':>8}")
+        for pattern in PATTERNS:
+            times = []
+            for _ in range(5):
+                t = time.perf_counter()
+                result = run_filter_pattern(store, pattern, groups, lo, hi)
+                times.append((time.perf_counter() - t) * 1000)
+            print(
+                f"{pattern[:84]:84} {result.matched:7,} {result.scanned:10,} "
+                f"{statistics.median(times):8.1f} {max(times):8.1f}"
+            )
+        query.FILTER_PAGE = 1_000_000  # no early stop: every event of the range is searched
+        print("\nthe same, searching the whole range (no page limit), 1 run each:")
+        for pattern in PATTERNS:
+            t = time.perf_counter()
+            result = run_filter_pattern(store, pattern, groups, lo, hi)
+            print(
+                f"{pattern[:84]:84} {result.matched:7,} {result.scanned:10,} "
+                f"{(time.perf_counter() - t) * 1000:8.1f}"
+            )
+        print(f"\nload average at end: {load()}")
 
 
 if __name__ == "__main__":

@@ -17,7 +17,8 @@ import duckdb
 from grader.filterpattern import LogEvent, compile_pattern
 from labapp.explorer.insights_ast import InsightsSyntaxError
 from labapp.explorer.insights_parser import parse_query
-from labapp.explorer.insights_sql import compile_query, sql_str
+from labapp.explorer.insights_sql import compile_query
+from labapp.explorer.narrowing import narrowing_sql, necessary, to_sql
 from labapp.explorer.store import EventStore
 
 HISTOGRAM_BINS = 60
@@ -38,8 +39,10 @@ NICE_BINS_MS = [
     43_200_000,
     86_400_000,
 ]
-FILTER_PAGE = 1_000  # events per page in filter-pattern mode
-FILTER_SCAN_BATCH = 20_000
+FILTER_PAGE = 100  # matches per page in filter-pattern mode ("Search further" continues)
+SCAN_FIRST_WINDOW_MS = 3_600_000  # filter-pattern mode's first window (at least 1 h) ...
+SCAN_FIRST_FRACTION = 32  # ... or 1/32 of the range, ...
+SCAN_GROWTH = 4  # ... then 4 times wider each time, until a page is full
 
 
 def format_ts(ms: int | float | None) -> str:
@@ -105,11 +108,21 @@ def run_insights(store: EventStore, text: str, groups: list[str], start_ms: int,
     bin_ms = pick_bin(start_ms, end_ms)
     cur = store.cursor()
     try:
-        raw = cur.execute(compiled.sql).fetchall()
-        hist = cur.execute(
-            f"SELECT (ts - {int(start_ms)}) // {bin_ms} AS b, count(*) FROM ({compiled.histogram_source}) "
-            "GROUP BY b ORDER BY b"
-        ).fetchall()
+        hist: list[tuple[int, int]] | None = None
+        if compiled.one_pass_sql is not None:  # rows and histogram from one evaluation of the filter
+            prefix, suffix = compiled.one_pass_sql
+            raw = cur.execute(f"{prefix}(ts - {int(start_ms)}) // {bin_ms}{suffix}").fetchall()
+            if raw:
+                packed = raw[0][-1] or ""
+                hist = [(int(b), int(c)) for b, _, c in (p.partition(":") for p in packed.split(",") if p)]
+                raw = [r[:-1] for r in raw]
+        else:
+            raw = cur.execute(compiled.sql).fetchall()
+        if hist is None:  # no row to carry it (or no filter stage): count the bins on their own
+            hist = cur.execute(
+                f"SELECT (ts - {int(start_ms)}) // {bin_ms} AS b, count(*) FROM ({compiled.histogram_source}) "
+                "GROUP BY b ORDER BY b"
+            ).fetchall()
         scanned = cur.execute(compiled.scanned_sql).fetchone()[0]  # type: ignore[index]
     except duckdb.Error as exc:
         # e.g. a regex Python accepts but RE2 does not (lookarounds, backreferences)
@@ -142,22 +155,22 @@ def run_insights(store: EventStore, text: str, groups: list[str], start_ms: int,
 
 
 def sql_prefilter(ast: object) -> str | None:
-    """A SQL condition every event a JSON pattern can match satisfies (grader.filterpattern.prefilter's
-    necessary raw-text literals), or None when the pattern gives none."""
-    from grader.filterpattern.ast import JsonPattern
-    from grader.filterpattern.prefilter import derive
+    """A SQL condition on ``message`` every event the pattern can match satisfies (without the ``\\u``
+    escape guard, which callers add), or None when the pattern gives none (labapp/explorer/narrowing.py)."""
+    formula = necessary(ast)
+    return None if formula is None else to_sql(formula)
 
-    if not isinstance(ast, JsonPattern):
-        return None
-    formula = derive(ast.expr)
 
-    def render(f: tuple) -> str:
-        if f[0] == "lit":
-            return f"contains(message, {sql_str(f[1])})"
-        joiner = " OR " if f[0] == "any" else " AND "
-        return "(" + joiner.join(render(p) for p in f[1]) + ")"
-
-    return None if formula is None else render(formula)
+def _scan_windows(lo: int, hi: int) -> list[tuple[int, int]]:
+    """[lo, hi) cut into time windows that grow geometrically (1/SCAN_FIRST_FRACTION of the range but at
+    least SCAN_FIRST_WINDOW_MS, then SCAN_GROWTH times wider), so a page that fills early reads only the start;
+    each query costs ~30 ms whatever its width (DuckDB skips by row group), hence not too many windows."""
+    out, a, width = [], lo, max(SCAN_FIRST_WINDOW_MS, (hi - lo) // SCAN_FIRST_FRACTION)
+    while a < hi:
+        b = min(hi, a + width)
+        out.append((a, b))
+        a, width = b, width * SCAN_GROWTH
+    return out
 
 
 def run_filter_pattern(
@@ -166,40 +179,43 @@ def run_filter_pattern(
     """FilterLogEvents with ``pattern``: events in time order, up to FILTER_PAGE matches per call.
 
     Raises grader.filterpattern.InvalidFilterPattern with FilterLogEvents' wording for a bad pattern.
-    ``after`` ("<ts>.<seq>", a previous page's ``next_token``) continues a previous page.
+    ``after`` ("<ts>.<seq>", a previous page's ``next_token``) continues a previous page. DuckDB keeps only
+    the events that satisfy the pattern's exact necessary condition (narrowing.py), window by window in
+    time order, and the scan stops once the page is full; our engine decides every candidate.
     """
     t0 = time.perf_counter()
     compiled = compile_pattern(pattern, api="FilterLogEvents")
     where = store.where(groups, start_ms, end_ms)
+    lo = start_ms
     if after:
         ts_text, _, seq_text = after.partition(".")
         if ts_text.isdigit() and seq_text.isdigit():
             where += f" AND (ts > {int(ts_text)} OR (ts = {int(ts_text)} AND rowid > {int(seq_text)}))"
-    candidates = where
-    needed = sql_prefilter(compiled.ast)
-    if needed is not None:  # the engine's own necessary condition, so no matching event is skipped
-        candidates += f" AND (contains(message, '\\u') OR {needed})"
+            lo = max(lo, int(ts_text))
+    data_first = min((g.first_ts for g in store.groups.values() if g.first_ts is not None), default=0)
+    data_last = max((g.last_ts for g in store.groups.values() if g.last_ts is not None), default=0)
+    lo, hi = max(lo, data_first), min(end_ms, data_last + 1)
+    needed = narrowing_sql(compiled.ast)
+    candidates = where if needed is None else f"{where} AND {needed}"
     cur = store.cursor()
     matches: list[Event] = []
     last: tuple[int, int] | None = None
-    truncated = False
     try:
-        total = cur.execute(f"SELECT count(*) FROM events WHERE {where}").fetchone()[0]  # type: ignore[index]
-        cur.execute(
-            f"SELECT rowid, ts, grp, stream, message FROM events WHERE {candidates} ORDER BY ts, rowid"
-        )
-        while not truncated:
-            batch = cur.fetchmany(FILTER_SCAN_BATCH)
-            if not batch:
-                break
-            for seq, ts, grp, stream, message in batch:
+        for a, b in _scan_windows(lo, hi):
+            rows = cur.execute(
+                f"SELECT rowid, ts, grp, stream, message FROM events WHERE {candidates} "
+                f"AND ts >= {a} AND ts < {b} ORDER BY ts, rowid"
+            ).fetchall()
+            for seq, ts, grp, stream, message in rows:
                 if compiled.matches(LogEvent(message, ts)):
                     matches.append(Event(seq, ts, grp, stream, message))
                     if len(matches) >= FILTER_PAGE:
                         last = (ts, seq)
-                        truncated = True
                         break
-        scanned = total
+            if last is not None:
+                break
+        total = cur.execute(f"SELECT count(*) FROM events WHERE {where}").fetchone()[0]  # type: ignore[index]
+        scanned, truncated = total, False
         if last is not None:
             before = f"(ts < {last[0]} OR (ts = {last[0]} AND rowid <= {last[1]}))"
             scanned = cur.execute(f"SELECT count(*) FROM events WHERE {where} AND {before}").fetchone()[0]  # type: ignore[index]

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import gzip
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import orjson
@@ -34,8 +35,17 @@ class Listing:
 
 
 def s3_objects(dataset: Path) -> dict[tuple[str, str], S3Object]:
-    """Every delivered S3 object of the dataset, keyed by (bucket, key)."""
-    manifest = orjson.loads((dataset / "manifest.json").read_bytes())
+    """Every delivered S3 object of the dataset, keyed by (bucket, key); read once per manifest version
+    (a 7-day manifest is ~5 MB of JSON: parsing it on every request cost ~40 ms). Callers must not mutate
+    the returned dict."""
+    manifest_path = dataset / "manifest.json"
+    st = manifest_path.stat()
+    return _s3_objects_cached(str(manifest_path.resolve()), st.st_mtime_ns, st.st_size)
+
+
+@lru_cache(maxsize=16)
+def _s3_objects_cached(manifest_path: str, _mtime_ns: int, _size: int) -> dict[tuple[str, str], S3Object]:
+    manifest = orjson.loads(Path(manifest_path).read_bytes())
     out = {}
     for f in manifest.get("files", []):
         if f.get("kind") != "s3" or not f["path"].startswith("s3/"):

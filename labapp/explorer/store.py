@@ -240,6 +240,7 @@ class EventStore:
     """A read-only handle on one dataset's event database; ``cursor()`` gives a per-request cursor."""
 
     _open: dict[Path, EventStore] = {}
+    _by_manifest: dict[tuple[str, str, int, int], EventStore] = {}
     _lock = threading.Lock()
 
     def __init__(self, dataset: Path, path: Path) -> None:
@@ -262,6 +263,17 @@ class EventStore:
         dataset = Path(dataset_dir).resolve()
         manifest_path = dataset / "manifest.json"
         try:
+            st = manifest_path.stat()
+        except FileNotFoundError:
+            st = None
+        # a 7-day manifest is ~5 MB: reading, hashing and parsing it on every request cost ~20 ms, so the
+        # store is looked up by the manifest's (size, mtime) first; a rewritten manifest misses this cache
+        seen = (
+            cls._by_manifest.get((str(dataset), str(cache_dir), st.st_size, st.st_mtime_ns)) if st else None
+        )
+        if seen is not None:
+            return seen
+        try:
             raw = manifest_path.read_bytes()
             manifest = orjson.loads(raw)
         except FileNotFoundError:
@@ -281,6 +293,8 @@ class EventStore:
                     _build(dataset, target, manifest)
                 store = cls(dataset, target)
                 cls._open[target] = store
+            if st is not None:
+                cls._by_manifest[(str(dataset), str(cache_dir), st.st_size, st.st_mtime_ns)] = store
             return store
 
     def cursor(self) -> duckdb.DuckDBPyConnection:

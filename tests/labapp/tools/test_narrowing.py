@@ -5,6 +5,7 @@ corpus (every dialect) and end to end on a generated dataset against a brute-for
 from __future__ import annotations
 
 import json
+import random
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,15 @@ def test_engine_match_implies_narrowing_on_the_conformance_corpus(corpus: list[d
         ("?WARN ?ERROR", ("any", [("lit", "WARN"), ("lit", "ERROR")])),
         ("ERROR ?WARN -DEBUG", ("lit", "ERROR")),  # an optional term next to a plain one does not count
         ("-DEBUG ?WARN", None),  # only an exclusion and an optional term: the optional one does not count
-        ("%ERROR|WARN%", None),
+        ("%ERROR|WARN%", ("any", [("lit", "ERROR"), ("lit", "WARN")])),
+        ("%Delete[A-Za-z]+%", ("lit", "Delete")),
+        ("%abc?d%", ("all", [("lit", "ab"), ("lit", "d")])),  # c? may be absent
+        ("%a\\.b\\d+x{2}yz%", ("all", [("lit", "a.b"), ("lit", "yz")])),
+        ("%^Start.*end$%", ("all", [("lit", "Start"), ("lit", "end")])),
+        ("%{foo}%", ("lit", "foo")),  # a brace that is not a repeat count is a literal
+        ("%[|]ab|cd%", ("any", [("lit", "ab"), ("lit", "cd")])),  # | inside a class does not split
+        ("%\\x41bc%", None),  # escapes with arguments: narrow nothing
+        ("%a|.*%", None),  # one alternative needs no text
         ("", None),
         ("{ $.eventName = ConsoleLogin }", ("lit", "ConsoleLogin")),
         ("{ $.eventName = Get* }", ("lit", "Get")),
@@ -84,6 +93,25 @@ def test_engine_match_implies_narrowing_on_the_conformance_corpus(corpus: list[d
 )
 def test_formulas(pattern: str, formula: Any) -> None:
     assert necessary(compile_pattern(pattern, api="FilterLogEvents").ast) == formula
+
+
+def test_random_regexes_never_lose_a_match() -> None:
+    """Seeded random regexes of the dialect's characters against messages made of the same characters."""
+    rng = random.Random(20261126)
+    alphabet = "ab-:{}2,|.?*+[]^$\\ dw"
+    text_chars = "ab-:{}2, |.\\dw"
+    checked = 0
+    for _ in range(4000):
+        source = "".join(rng.choice(alphabet) for _ in range(rng.randint(1, 8)))
+        compiled = _compiled(f"%{source}%")
+        if compiled is None:
+            continue
+        for _ in range(30):
+            message = "".join(rng.choice(text_chars) for _ in range(rng.randint(0, 12)))
+            if compiled.matches(LogEvent(message)):
+                checked += 1
+                assert passes(compiled.ast, message), (source, message)
+    assert checked > 5000, checked
 
 
 def test_json_messages_with_unicode_escapes_always_pass() -> None:
@@ -107,6 +135,8 @@ def test_json_messages_with_unicode_escapes_always_pass() -> None:
         '"signin.amazonaws.com" -Failed',
         "[version, account, eni, src, dst, sp, dp, proto, pk, by, s, e, action = REJECT, status]",
         "[..., action = ACCEPT || action = REJ*, status]",
+        "%Describe[A-Z][a-z]+%",
+        "%Get|List%",
     ],
 )
 def test_pages_equal_a_brute_force_engine_scan(
