@@ -23,7 +23,7 @@ Public API (everything the grader and the live monitor call):
 from grader.alarms.alarmrule import AlarmRule, parse_alarm_rule
 from grader.alarms.composite import CompositeTimeline, evaluate_composite_alarm
 from grader.alarms.decide import Decision, Point, decide, default_evaluation_range, min_samples_for_percentile
-from grader.alarms.definition import MetricAlarm, parse_metric_alarm
+from grader.alarms.definition import MetricAlarm, parse_metric_alarm, put_metric_alarm_request
 from grader.alarms.errors import AlarmValidationError
 from grader.alarms.formatting import java_double
 from grader.alarms.notify import sns_notification, sns_subject
@@ -55,6 +55,7 @@ __all__ = [
     "min_samples_for_percentile",
     "parse_alarm_rule",
     "parse_metric_alarm",
+    "put_metric_alarm_request",
     "sns_notification",
     "sns_subject",
     "state_reason",

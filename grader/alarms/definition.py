@@ -18,10 +18,25 @@ from grader.metrics import MetricKey, StatisticSpec, parse_statistic
 __all__ = [
     "ANOMALY_OPERATORS",
     "MetricAlarm",
+    "PUT_METRIC_ALARM_FIELDS",
     "STATIC_OPERATORS",
     "TREAT_MISSING_DATA",
     "parse_metric_alarm",
+    "put_metric_alarm_request",
 ]
+
+# PutMetricAlarm request members that DescribeAlarms also returns for each MetricAlarms item.
+PUT_METRIC_ALARM_FIELDS = (
+    "AlarmName", "AlarmDescription", "ActionsEnabled", "OKActions", "AlarmActions", "InsufficientDataActions",
+    "MetricName", "Namespace", "Statistic", "ExtendedStatistic", "Dimensions", "Period", "Unit",
+    "EvaluationPeriods", "DatapointsToAlarm", "Threshold", "ComparisonOperator", "TreatMissingData",
+    "EvaluateLowSampleCountPercentile", "Metrics", "ThresholdMetricId",
+)
+
+
+def put_metric_alarm_request(described: Mapping[str, Any]) -> dict[str, Any]:
+    """The PutMetricAlarm request that recreates an alarm as DescribeAlarms shows it (unset members dropped)."""
+    return {k: described[k] for k in PUT_METRIC_ALARM_FIELDS if described.get(k) not in (None, [], "")}
 
 
 @dataclass(frozen=True)

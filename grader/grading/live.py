@@ -12,32 +12,9 @@ from __future__ import annotations
 import os
 from typing import Any
 
+from grader.alarms import put_metric_alarm_request
 from grader.grading.errors import BackendError
 from grader.grading.submission import Submission
-
-ALARM_FIELDS = (
-    "AlarmName",
-    "AlarmDescription",
-    "ActionsEnabled",
-    "OKActions",
-    "AlarmActions",
-    "InsufficientDataActions",
-    "MetricName",
-    "Namespace",
-    "Statistic",
-    "ExtendedStatistic",
-    "Dimensions",
-    "Period",
-    "Unit",
-    "EvaluationPeriods",
-    "DatapointsToAlarm",
-    "Threshold",
-    "ComparisonOperator",
-    "TreatMissingData",
-    "EvaluateLowSampleCountPercentile",
-    "Metrics",
-    "ThresholdMetricId",
-)
 
 
 def _clients(endpoint: str, region: str) -> dict[str, Any]:
@@ -86,7 +63,7 @@ def read_live_backend(endpoint: str, region: str) -> Submission:
             )
         accounts: set[str] = set()
         for a in _pages(c["cloudwatch"], "describe_alarms", "MetricAlarms"):
-            body = {k: a[k] for k in ALARM_FIELDS if k in a and a[k] not in (None, [])}
+            body = put_metric_alarm_request(a)
             if "AlarmArn" in a:
                 accounts.add(a["AlarmArn"].split(":")[4])
             sub.add("alarms", body, f"{origin}: alarm {a['AlarmName']!r}")

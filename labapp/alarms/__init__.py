@@ -13,10 +13,11 @@ from typing import Any
 
 from flask import Blueprint, current_app, render_template
 
+from grader.alarms import put_metric_alarm_request
 from grader.filterpattern import AwsError, compile_pattern
 from labapp.alarms.chart import STATE_TEXT, alarm_svg
 from labapp.alarms.evaluate import AlarmView, evaluate_view
-from labapp.alarms.sources import LearnerResources, backend_events, put_metric_alarm_request, read_resources
+from labapp.alarms.sources import LearnerResources, backend_events, read_resources
 from labapp.auth import login_required
 from labapp.backend import Backend
 from labapp.explorer.datasets import dataset_for_request, open_store

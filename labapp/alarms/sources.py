@@ -1,7 +1,7 @@
 """The learner's metric filters and metric alarms, read from the configured backend with boto3.
 
-DescribeAlarms returns alarms in DescribeAlarms shape; ``put_metric_alarm_request`` turns one back into the
-PutMetricAlarm request the alarm engine (grader.alarms) takes. Log events of a log group that the dataset
+DescribeAlarms returns alarms in DescribeAlarms shape; ``grader.alarms.put_metric_alarm_request`` turns one
+back into the PutMetricAlarm request the alarm engine takes. Log events of a log group that the dataset
 does not hold (lab 2's live trail) are read from the backend with FilterLogEvents.
 """
 
@@ -12,27 +12,6 @@ from typing import Any
 
 from labapp.backend import Backend
 
-PUT_KEYS = (
-    "AlarmName",
-    "AlarmDescription",
-    "ActionsEnabled",
-    "OKActions",
-    "AlarmActions",
-    "InsufficientDataActions",
-    "MetricName",
-    "Namespace",
-    "Statistic",
-    "ExtendedStatistic",
-    "Dimensions",
-    "Period",
-    "Unit",
-    "EvaluationPeriods",
-    "DatapointsToAlarm",
-    "Threshold",
-    "ComparisonOperator",
-    "TreatMissingData",
-    "EvaluateLowSampleCountPercentile",
-)
 MAX_BACKEND_EVENTS = 200_000
 
 
@@ -42,11 +21,6 @@ class LearnerResources:
     alarms: list[dict[str, Any]] = field(default_factory=list)  # DescribeAlarms MetricAlarms items
     history: dict[str, list[dict[str, Any]]] = field(default_factory=dict)  # alarm -> StateUpdate items
     problem: str | None = None  # why the backend could not be read
-
-
-def put_metric_alarm_request(described: dict[str, Any]) -> dict[str, Any]:
-    """The PutMetricAlarm request that creates the alarm DescribeAlarms shows."""
-    return {k: described[k] for k in PUT_KEYS if described.get(k) not in (None, [], "")}
 
 
 def read_resources(backend: Backend) -> LearnerResources:

@@ -9,9 +9,9 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from grader.alarms import put_metric_alarm_request
 from labapp.alarms.chart import alarm_svg
 from labapp.alarms.evaluate import evaluate_view
-from labapp.alarms.sources import put_metric_alarm_request
 
 FILTER = {
     "filterName": "sts-calls",
