@@ -274,9 +274,9 @@ class _Compiler:
             f", {sql_ident('j_' + f)}" for f in sorted(self.json_fields)
         )
 
-    def define(self, cols: list[tuple[str, str, str]]) -> None:
-        """Add (name, sql, kind) columns to the rows, replacing same-named ones."""
-        replaced = [sql_ident(n) for n, _, _ in cols if n in self.st.defined]
+    def define(self, cols: list[tuple[str, str, str]], drop: list[str] | None = None) -> None:
+        """Add (name, sql, kind) columns to the rows, replacing same-named ones (and dropping ``drop``)."""
+        replaced = [sql_ident(n) for n, _, _ in cols if n in self.st.defined] + (drop or [])
         star = f"* EXCLUDE ({', '.join(replaced)})" if replaced else "*"
         select = ", ".join(f"{s} AS {sql_ident(n)}" for n, s, _ in cols)
         self.stage(f"SELECT {star}, {select} FROM {self.prev}")
@@ -305,24 +305,24 @@ class _Compiler:
     def cmd_parse(self, cmd: ParseCmd) -> None:
         src, k = self.value(cmd.source)
         src = self.as_text(src, k)
-        if cmd.glob is not None:
-            pieces = cmd.glob.split("*")
-            pattern = "(.*?)".join(re.escape(p) for p in pieces)
-            if pattern.endswith("(.*?)"):
-                pattern = pattern[: -len("(.*?)")] + "(.*)"  # a trailing wildcard takes the rest
-        else:
-            pattern = named_groups_only(cmd.regex or "")
-        pat = sql_str(pattern)
-        cols = []
-        for i, name in enumerate(cmd.names, start=1):
-            cols.append(
-                (
-                    name,
-                    f"CASE WHEN regexp_matches({src}, {pat}) THEN regexp_extract({src}, {pat}, {i}) END",
-                    "str",
-                )
-            )
-        self.define(cols)
+        pattern, may_match_empty = parse_pattern(cmd)
+        # One regex evaluation per row: regexp_extract with a name list returns every capture group as a
+        # struct (the index form takes one group per call and only groups 0-9). Capture group 1 wraps the
+        # whole pattern so a match is told from a miss (which gives empty strings); a pattern that can match
+        # the empty string is checked with regexp_matches only on rows whose whole match is empty.
+        names = ["m"] + [f"g{i}" for i in range(len(cmd.names))]
+        struct = f"regexp_extract({src}, {sql_str('(' + pattern + ')')}, [{', '.join(map(sql_str, names))}])"
+        matched = "r.m <> ''"
+        if may_match_empty:
+            matched = f"({matched} OR regexp_matches({src}, {sql_str(pattern)}))"
+        # the lambda names the struct once, so DuckDB evaluates the regex once per row however many
+        # fields are used later (a plain CASE over a struct column inlines the regex into each reference)
+        self.stage(
+            f"SELECT *, list_transform([{struct}], lambda r: CASE WHEN {matched} THEN r END)[1] AS __parse "
+            f"FROM {self.prev}"
+        )
+        cols = [(name, f"__parse.g{i}", "str") for i, name in enumerate(cmd.names)]
+        self.define(cols, drop=["__parse"])
 
     def cmd_stats(self, cmd: StatsCmd) -> None:
         select, groups, defined, order = [], [], {}, []
@@ -356,6 +356,18 @@ class _Compiler:
 
 def _num_text(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
+
+
+def parse_pattern(cmd: ParseCmd) -> tuple[str, bool]:
+    """The RE2 pattern of a parse command (capture group k holds the k-th field) and whether it may match
+    the empty string. A glob's ``*`` is a lazy ``(.*?)`` and a trailing ``*`` takes the rest of the line."""
+    if cmd.glob is None:
+        return named_groups_only(cmd.regex or ""), True  # a regex may match "" in ways not worth analysing
+    pieces = cmd.glob.split("*")
+    pattern = "(.*?)".join(re.escape(p) for p in pieces)
+    if pattern.endswith("(.*?)"):
+        pattern = pattern[: -len("(.*?)")] + "(.*)"
+    return pattern, not any(pieces)
 
 
 def named_groups_only(source: str) -> str:
