@@ -19,8 +19,8 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.delivery.cloudwatch import json_string_body, write_escaped_events
-from simulator.engine.output import FileEntry, gzip_bytes, write_s3_object
+from simulator.delivery.cloudwatch import json_string_body, log_file_path
+from simulator.engine.output import FileEntry, gzip_bytes, write_file, write_s3_object
 from simulator.formats.cloudtrail import cloudwatch_stream, envelope, log_file_key
 from simulator.world import World
 from simulator.world.ids import ALNUM
@@ -69,8 +69,10 @@ def deliver(
     t = np.asarray(times, dtype=np.int64)
     acct_names = sorted(set(accounts))
     region_names = sorted(set(regions))
-    a = np.array([acct_names.index(x) for x in accounts])
-    r = np.array([region_names.index(x) for x in regions])
+    acct_pos = {x: i for i, x in enumerate(acct_names)}
+    region_pos = {x: i for i, x in enumerate(region_names)}
+    a = np.fromiter(map(acct_pos.__getitem__, accounts), dtype=np.int64, count=len(accounts))
+    r = np.fromiter(map(region_pos.__getitem__, regions), dtype=np.int64, count=len(regions))
     stamps = delivery_stamps(rng, t)
     order = np.lexsort((np.arange(len(t)), t, stamps, r, a))
     entries: list[FileEntry] = []
@@ -80,7 +82,7 @@ def deliver(
         acct, region, stamp = acct_names[a[group[0]]], region_names[r[group[0]]], int(stamps[group[0]])
         trail = world.trail_for(acct)
         n_files = -(-len(group) // MAX_PER_FILE)
-        for chunk in np.array_split(group, n_files):
+        for chunk in np.array_split(group, n_files) if n_files > 1 else (group,):
             # files are not an ordered stack trace: 22 of 55 real files were sorted, the rest locally shuffled
             if rng.random() < P_SHUFFLED and len(chunk) > 1:
                 chunk = chunk[
@@ -100,22 +102,33 @@ def deliver(
             return entries
     keys2 = np.stack([a[by_stream], r[by_stream]], axis=1)
     cuts2 = np.flatnonzero(np.any(keys2[1:] != keys2[:-1], axis=1)) + 1
+    t_ms = (t * 1000).tolist()
     for group in np.split(by_stream, cuts2):
         acct, region = acct_names[a[group[0]]], region_names[r[group[0]]]
         trail = world.trail_for(acct)
-        bodies = [
-            (escaped[i] if escaped and escaped[i] is not None else json_string_body(records[i], True))
-            for i in group.tolist()
-        ]
+        stream = cloudwatch_stream(acct, region)
+        # the group is in (time, record) order already: the order a stream stores its events in
+        if escaped:
+            lines = [
+                b'{"timestamp":%d,"message":"%s"}\n'
+                % (t_ms[i], e if (e := escaped[i]) is not None else json_string_body(records[i], True))
+                for i in group.tolist()
+            ]
+        else:
+            lines = [
+                b'{"timestamp":%d,"message":"%s"}\n' % (t_ms[i], json_string_body(records[i], True))
+                for i in group.tolist()
+            ]
         entries.append(
-            write_escaped_events(
+            write_file(
                 out_dir,
-                trail.log_group,
-                cloudwatch_stream(acct, region),
-                part,
-                t[group] * 1000,
-                bodies,
+                log_file_path(trail.log_group, stream, part),
+                gzip_bytes(b"".join(lines)),
+                records=len(lines),
                 source="cloudtrail",
+                kind="cloudwatch",
+                log_group=trail.log_group,
+                log_stream=stream,
             )
         )
     return entries

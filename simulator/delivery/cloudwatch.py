@@ -61,35 +61,6 @@ def encode_events(
     )
 
 
-def write_escaped_events(
-    out_dir: Path,
-    group: str,
-    stream: str,
-    part: str,
-    timestamps_ms: np.ndarray,
-    bodies: Sequence[bytes],
-    *,
-    source: str,
-) -> FileEntry:
-    """Like write_log_events, for messages already escaped as JSON string content (see json_string_body)."""
-    ts = np.asarray(timestamps_ms, dtype=np.int64)
-    order = np.argsort(ts, kind="stable")
-    data = b"".join(
-        b'{"timestamp":%d,"message":"%s"}\n' % (t, bodies[i])
-        for i, t in zip(order.tolist(), ts[order].tolist(), strict=True)
-    )
-    return write_file(
-        out_dir,
-        log_file_path(group, stream, part),
-        gzip_bytes(data),
-        records=len(bodies),
-        source=source,
-        kind="cloudwatch",
-        log_group=group,
-        log_stream=stream,
-    )
-
-
 def write_log_events(
     out_dir: Path,
     group: str,
