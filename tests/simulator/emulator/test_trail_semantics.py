@@ -16,8 +16,12 @@ from tests.simulator.emulator.helpers import (
 
 
 def _settle(emulator) -> None:
-    """Wait until everything submitted so far has been delivered (delay 0.2 s)."""
+    """Wait until everything submitted so far has been delivered (delay 0.2 s).
+
+    The background flusher normally has done it by then; on a loaded machine it may be late, so whatever is
+    still pending is delivered now (a forced flush delivers only records the trail took)."""
     time.sleep(emulator.delivery.delay + 0.3)
+    emulator.delivery.flush(force=True)
 
 
 def test_stop_logging_is_recorded_and_stops_delivery(aws, emulator):
