@@ -113,6 +113,28 @@ def _bracket(s: str, i: int, seg_start: int, segments: list[Segment]) -> int:
     return j + 1
 
 
+def lex_value(s: str, i: int) -> tuple[Token, int]:
+    """The quoted string, %regex% or bare word starting at ``s[i]`` (shared by the JSON and space lexers)."""
+    c = s[i]
+    if c == '"':
+        end = s.find('"', i + 1)
+        if end == -1:
+            raise bad_term(s[i:])
+        return Token("str", s[i : end + 1], s[i + 1 : end]), end + 1
+    if c == "%":
+        try:
+            source, j = scan_regex(s, i)
+        except Unterminated:
+            raise GenericSyntaxError() from None
+        return Token("regex", s[i:j], source), j
+    if is_word_char(c):
+        j = i
+        while j < len(s) and is_word_char(s[j]):
+            j += 1
+        return Token("word", s[i:j]), j
+    raise bad_term(c)
+
+
 def lex(s: str) -> list[Token]:
     tokens: list[Token] = []
     i, n = 0, len(s)
@@ -143,27 +165,9 @@ def lex(s: str) -> list[Token]:
             sel, j = lex_selector(s, i)
             tokens.append(Token("sel", s[i:j], sel))
             i = j
-        elif c == '"':
-            end = s.find('"', i + 1)
-            if end == -1:
-                raise bad_term(s[i:])
-            tokens.append(Token("str", s[i : end + 1], s[i + 1 : end]))
-            i = end + 1
-        elif c == "%":
-            try:
-                source, j = scan_regex(s, i)
-            except Unterminated:
-                raise GenericSyntaxError() from None
-            tokens.append(Token("regex", s[i:j], source))
-            i = j
-        elif is_word_char(c):
-            j = i
-            while j < n and is_word_char(s[j]):
-                j += 1
-            tokens.append(Token("word", s[i:j]))
-            i = j
         else:
-            raise bad_term(c)
+            tok, i = lex_value(s, i)
+            tokens.append(tok)
     return tokens
 
 

@@ -23,9 +23,8 @@ from grader.filterpattern.ast import (
     flatten,
 )
 from grader.filterpattern.errors import GenericSyntaxError, bad_term, plain
-from grader.filterpattern.json_parser import Token, is_word_char
+from grader.filterpattern.json_parser import Token, lex_value
 from grader.filterpattern.numbers import is_number_text, literal_exponent_ok
-from grader.filterpattern.regex import Unterminated, scan_regex
 
 BLANKS = " \t\n\r\f\v"
 NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*\Z")
@@ -57,27 +56,9 @@ def lex(s: str) -> list[Token]:
             op = s[i : i + 2] if s[i : i + 2] in ("<=", ">=") else c
             tokens.append(Token("op", op))
             i += len(op)
-        elif c == '"':
-            end = s.find('"', i + 1)
-            if end == -1:
-                raise bad_term(s[i:])
-            tokens.append(Token("str", s[i : end + 1], s[i + 1 : end]))
-            i = end + 1
-        elif c == "%":
-            try:
-                source, j = scan_regex(s, i)
-            except Unterminated:
-                raise GenericSyntaxError() from None
-            tokens.append(Token("regex", s[i:j], source))
-            i = j
-        elif is_word_char(c):
-            j = i
-            while j < n and is_word_char(s[j]):
-                j += 1
-            tokens.append(Token("word", s[i:j]))
-            i = j
         else:
-            raise bad_term(c)
+            tok, i = lex_value(s, i)
+            tokens.append(tok)
     return tokens
 
 
