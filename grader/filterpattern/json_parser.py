@@ -113,6 +113,24 @@ def _bracket(s: str, i: int, seg_start: int, segments: list[Segment]) -> int:
     return j + 1
 
 
+OPERATOR_STARTS = "&|!<>="
+
+
+def lex_operator(s: str, i: int) -> tuple[Token, int]:
+    """The ``&&``, ``||`` or comparison operator starting at ``s[i]`` (shared by the JSON and space lexers)."""
+    c = s[i]
+    if c in "&|":
+        if s[i + 1 : i + 2] == c:
+            return Token(c * 2, c * 2), i + 2
+        raise bad_term(s[i : i + 2])
+    if c == "!":
+        if s[i + 1 : i + 2] == "=":
+            return Token("op", "!="), i + 2
+        raise bad_term(s[i : i + 2])
+    op = s[i : i + 2] if s[i : i + 2] in ("<=", ">=") else c
+    return Token("op", op), i + len(op)
+
+
 def lex_value(s: str, i: int) -> tuple[Token, int]:
     """The quoted string, %regex% or bare word starting at ``s[i]`` (shared by the JSON and space lexers)."""
     c = s[i]
@@ -145,22 +163,9 @@ def lex(s: str) -> list[Token]:
         elif c in "()":
             tokens.append(Token(c, c))
             i += 1
-        elif c in "&|":
-            if i + 1 < n and s[i + 1] == c:
-                tokens.append(Token(c * 2, c * 2))
-                i += 2
-            else:
-                raise bad_term(s[i : i + 2])
-        elif c == "!":
-            if i + 1 < n and s[i + 1] == "=":
-                tokens.append(Token("op", "!="))
-                i += 2
-            else:
-                raise bad_term(s[i : i + 2])
-        elif c in "<>=":
-            op = s[i : i + 2] if s[i : i + 2] in ("<=", ">=") else c
-            tokens.append(Token("op", op))
-            i += len(op)
+        elif c in OPERATOR_STARTS:
+            tok, i = lex_operator(s, i)
+            tokens.append(tok)
         elif c == "$":
             sel, j = lex_selector(s, i)
             tokens.append(Token("sel", s[i:j], sel))

@@ -23,7 +23,7 @@ from grader.filterpattern.ast import (
     flatten,
 )
 from grader.filterpattern.errors import GenericSyntaxError, bad_term, plain
-from grader.filterpattern.json_parser import Token, lex_value
+from grader.filterpattern.json_parser import OPERATOR_STARTS, Token, lex_operator, lex_value
 from grader.filterpattern.numbers import is_number_text, literal_exponent_ok
 
 BLANKS = " \t\n\r\f\v"
@@ -40,22 +40,9 @@ def lex(s: str) -> list[Token]:
         elif c == ",":
             tokens.append(Token(",", ","))
             i += 1
-        elif c in "&|":
-            if i + 1 < n and s[i + 1] == c:
-                tokens.append(Token(c * 2, c * 2))
-                i += 2
-            else:
-                raise bad_term(s[i : i + 2])
-        elif c == "!":
-            if i + 1 < n and s[i + 1] == "=":
-                tokens.append(Token("op", "!="))
-                i += 2
-            else:
-                raise bad_term(s[i : i + 2])
-        elif c in "<>=":
-            op = s[i : i + 2] if s[i : i + 2] in ("<=", ">=") else c
-            tokens.append(Token("op", op))
-            i += len(op)
+        elif c in OPERATOR_STARTS:
+            tok, i = lex_operator(s, i)
+            tokens.append(tok)
         else:
             tok, i = lex_value(s, i)
             tokens.append(tok)
