@@ -10,7 +10,8 @@ by ``entries.time_us``):
                      time_us (response, epoch µs), created_us (request received), client_ip (uint32),
                      client_port, target_ip (uint32), target_port (-1 = not dispatched),
                      *_processing_ms, elb_status, target_status, received_bytes, sent_bytes, …
-  pools              simulator.formats.alb.AlbPools (string pools the entry indices point into)
+  pools              simulator.formats.alb.AlbPools (string pools the entry indices point into; made on
+                     first use, as only the access log needs the URL strings)
   node               index into world.alb.nodes (the node that handled the request)
   target             index into world.alb.target_groups[0].target_instance_ids (-1 = none)
   client_kind        0 customer, 1 crawler, 2 scanner
@@ -24,34 +25,43 @@ by ``entries.time_us``):
 from __future__ import annotations
 
 import datetime as dt
+import functools
 from dataclasses import dataclass
 from zoneinfo import ZoneInfo
 
 import numpy as np
 
 from simulator.baseline import alb_site as site_mod
+from simulator.baseline import alb_urls
 from simulator.engine.context import WindowContext
 from simulator.formats import alb as fa
 
 CRAWLER_SESSIONS_PER_HOUR = 30.0
 SCANNER_SESSIONS_PER_HOUR = 45.0
 API_RULE_PRIORITY = 10
-CUSTOMER, CRAWLER, SCANNER = 0, 1, 2
+CUSTOMER, CRAWLER, SCANNER = alb_urls.CUSTOMER, alb_urls.CRAWLER, alb_urls.SCANNER
 
 
 @dataclass
 class AlbRequests:
     entries: fa.AlbEntries
-    pools: fa.AlbPools
     node: np.ndarray
     target: np.ndarray
     client_kind: np.ndarray
     session: np.ndarray
     s3_bucket: np.ndarray
     s3_key: np.ndarray  # object array of str ("" = none)
+    url_table: alb_urls.UrlTable
+    pool_parts: dict  # the AlbPools fields other than urls and redirect_urls
 
     def __len__(self) -> int:
         return len(self.entries)
+
+    @functools.cached_property
+    def pools(self) -> fa.AlbPools:
+        """The string pools (URLs are formatted here, on first use: only the access log needs them)."""
+        urls, redirects = self.url_table.pools()
+        return fa.AlbPools(urls=urls, redirect_urls=redirects, **self.pool_parts)
 
 
 def _session_starts(ctx: WindowContext, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
@@ -187,51 +197,12 @@ def generate_alb_requests(ctx: WindowContext) -> AlbRequests:
     recv = np.where(malformed, 0, recv)
 
     # URLs and the S3 objects the app reads
-    host = lb.domain
-    node_ips = [nd.public_ip for nd in lb.nodes]
-    urls: dict[str, int] = {}
-    url_idx = np.empty(n, dtype=np.int64)
-    redirect: dict[str, int] = {"-": 0}
-    redirect_idx = np.zeros(n, dtype=np.int64)
-    s3_bucket = np.full(n, -1)
-    s3_key = np.full(n, "", dtype=object)
-    stmt_bucket = next((b for b in world.buckets if b.purpose == "statements"), None)
-    cust_bucket = next((b for b in world.buckets if b.purpose == "customer-records"), None)
     accts = site.customer_accounts[cust][sess]
-    pages_l, kind_l, sess_l = page.tolist(), kind.tolist(), sess.tolist()
-    node_l = s_node.tolist()
-    for i in range(n):
-        k = kind_l[i]
-        if k == SCANNER:
-            path = site_mod.SCAN_PATHS[scan_path[i]]
-            if malformed[i]:
-                url = f"http://{node_ips[node_l[sess_l[i]]]}:80-"
-            elif http[i]:
-                ip = node_ips[node_l[sess_l[i]]]
-                url = f"http://{ip}:80{path}"
-                redirect_idx[i] = redirect.setdefault(f"https://{ip}:443{path}", len(redirect))
-            else:
-                url = f"https://{host}:443{path}"
-        elif k == CRAWLER:
-            path = "/robots.txt" if crawler_pages[i] == -1 else site_mod.PUBLIC_PAGES[public_page[i]]
-            url = f"https://{host}:443{path}"
-        else:
-            tpl = kinds[pages_l[i]][1]
-            if "{" in tpl:
-                if pages_l[i] == 7 and stmt_bucket is not None and stmt_bucket.keys:
-                    key = str(stmt_bucket.keys[(int(accts[i]) + i) % len(stmt_bucket.keys)])
-                    s3_bucket[i], s3_key[i] = stmt_bucket.index, key
-                path = tpl.format(acct=int(accts[i]), page=1 + i % 3, asset=site_mod.ASSETS[i % len(site_mod.ASSETS)],
-                                  stmt=str(s3_key[i]).rsplit("/", 1)[-1].removesuffix(".pdf") or int(accts[i]))
-            else:
-                path = tpl
-                if pages_l[i] == 8 and cust_bucket is not None and cust_bucket.keys:
-                    s3_bucket[i] = cust_bucket.index
-                    s3_key[i] = str(cust_bucket.keys[int(accts[i]) % len(cust_bucket.keys)])
-            url = f"https://{host}:443{path}"
-        url_idx[i] = urls.setdefault(url, len(urls))
-    s3_bucket = np.where(status == 200, s3_bucket, -1)
-    s3_key = np.where(s3_bucket >= 0, s3_key, "")
+    req = alb_urls.request_urls(world, kind, page, s_node[sess], http, malformed, scan_path, crawler_pages == -1,
+                                public_page, accts)
+    url_idx, redirect_idx = req.url, req.redirect
+    s3_bucket = np.where(status == 200, req.s3_bucket, -1)
+    s3_key = np.where(s3_bucket >= 0, req.s3_key, "")
 
     method = np.array([fa.METHODS.index(k[0]) for k in kinds])[page]
     method = np.where(is_crawler | is_scanner, 0, method)
@@ -242,8 +213,7 @@ def generate_alb_requests(ctx: WindowContext) -> AlbRequests:
     tls = ~(http | malformed)
     cipher = np.where(tls, s_cipher[sess], 0)
     proto = np.where(tls, np.where(s_tls13[sess], 2, 1), 0)
-    api = np.char.startswith(np.array(list(urls))[url_idx].astype(str), f"https://{host}:443/api/")
-    rule = np.where(malformed, fa.NO_RULE, np.where(api, API_RULE_PRIORITY, 0))
+    rule = np.where(malformed, fa.NO_RULE, np.where(req.api, API_RULE_PRIORITY, 0))
     actions = np.where(malformed, 0, np.where(http, 2, 1))
     cert = np.where(tls, np.where(s_reused[sess], 2, 1), 0)
     domain = np.where(tls & (kind != SCANNER), 1, 0)
@@ -264,15 +234,15 @@ def generate_alb_requests(ctx: WindowContext) -> AlbRequests:
         classification=np.zeros(n, dtype=np.int64), classification_reason=np.zeros(n, dtype=np.int64),
         conn_hi=s_conn[sess, 0], conn_lo=s_conn[sess, 1],
     )
-    pools = fa.AlbPools(
-        elb=lb.log_id, urls=tuple(urls), user_agents=site.user_agents, redirect_urls=tuple(redirect),
-        error_reasons=("-",), domains=("-", host), certs=("-", site.cert_arn, "session-reused"),
-        target_groups=("-", tg.arn), classification_reasons=("-",),
+    pool_parts = dict(
+        elb=lb.log_id, user_agents=site.user_agents, error_reasons=("-",), domains=("-", lb.domain),
+        certs=("-", site.cert_arn, "session-reused"), target_groups=("-", tg.arn), classification_reasons=("-",),
     )
     order = np.argsort(time_us, kind="stable")
     return AlbRequests(
-        entries=entries.take(order), pools=pools, node=s_node[sess][order], target=target[order],
-        client_kind=kind[order], session=sess[order], s3_bucket=s3_bucket[order], s3_key=s3_key[order],
+        entries=entries.take(order), node=s_node[sess][order], target=target[order], client_kind=kind[order],
+        session=sess[order], s3_bucket=s3_bucket[order], s3_key=s3_key[order], url_table=req.table,
+        pool_parts=pool_parts,
     )
 
 

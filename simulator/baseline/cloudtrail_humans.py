@@ -211,7 +211,7 @@ class HumanPlanner:
         r = self.r
         cat = r.catalog
         local: dict[tuple, tuple] = {}  # (api, variant, error) -> rendering inputs, for this actor
-        ids, rows, time_bytes = sink.ids, sink.rows, sink.time_bytes
+        ids, rows, time_bytes, time_cache = sink.ids, sink.rows, sink.time_bytes, sink.time_cache
         ident, ident_e, ip, acct = actor.ident_bytes, actor.ident_escaped, actor.ip.encode(), actor.account_id
         day = dt.datetime.fromtimestamp(int(times[0]), dt.UTC).date()
         apis: dict[int, tuple] = {}
@@ -253,7 +253,7 @@ class HumanPlanner:
             else:
                 rid, xid = ids.uuid(), b""
             eid = ids.uuid()
-            tb = time_bytes(t)
+            tb = time_cache.get(t) or time_bytes(t)
             rows.append(
                 (
                     t,

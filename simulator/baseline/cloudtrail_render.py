@@ -184,7 +184,7 @@ class EventSink:
         self.ids = ids
         # one tuple per record: (time, account, region, record bytes, eventID, CloudWatch body or None)
         self.rows: list[tuple[int, str, str, bytes, bytes, bytes | None]] = []
-        self._time: dict[int, bytes] = {}
+        self.time_cache: dict[int, bytes] = {}  # epoch second -> eventTime bytes (filled by time_bytes)
 
     def _column(self, k: int) -> list:
         return [r[k] for r in self.rows]
@@ -199,13 +199,13 @@ class EventSink:
     )
 
     def time_bytes(self, t: int) -> bytes:
-        b = self._time.get(t)
+        b = self.time_cache.get(t)
         if b is None:  # format the whole minute at once: calls cluster in time
             m0 = t - t % 60
             head = event_time(m0)[:-3].encode()
             for sec in range(60):
-                self._time[m0 + sec] = head + b"%02dZ" % sec
-            b = self._time[t]
+                self.time_cache[m0 + sec] = head + b"%02dZ" % sec
+            b = self.time_cache[t]
         return b
 
     def add(

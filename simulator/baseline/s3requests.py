@@ -35,7 +35,6 @@ Columns (numpy arrays of equal length, sorted by ``time_ms``; object arrays hold
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 from dataclasses import dataclass
 from dataclasses import fields as dc_fields
@@ -122,41 +121,53 @@ def session_access_key(salt: str) -> str:
 def request_ids(rng: np.random.Generator, n: int) -> tuple[np.ndarray, np.ndarray]:
     """(x-amz-request-id: 16 upper alphanumerics, x-amz-id-2: base64 of 56 random bytes) per request."""
     chars = _ALNUM_UPPER[rng.integers(0, len(_ALNUM_UPPER), (n, 16))]
-    rid = np.array(["".join(r) for r in chars], dtype=object)
+    rid = np.ascontiguousarray(chars).view("<U16").reshape(n).astype(object)
     raw = rng.integers(0, 256, (n, 56), dtype=np.uint8)
-    hid = np.array([base64.b64encode(r.tobytes()).decode() for r in raw], dtype=object)
-    return rid, hid
+    return rid, _base64_rows(raw)
 
 
-def _rows_from_alb(ctx: WindowContext) -> list[dict]:
-    """GetObject by the app instance for every ALB request whose answer needs an S3 object."""
+_BASE64 = np.frombuffer(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/", dtype=np.uint8)
+
+
+def _base64_rows(raw: np.ndarray) -> np.ndarray:
+    """base64.b64encode of each 56-byte row, vectorised: 18 whole 3-byte groups, then the 2-byte tail
+    encoded with a zero fill byte and one "=" of padding (RFC 4648 section 4)."""
+    n = raw.shape[0]
+    padded = np.zeros((n, 57), dtype=np.uint32)
+    padded[:, :56] = raw
+    groups = padded.reshape(n, 19, 3)
+    v = (groups[..., 0] << 16) | (groups[..., 1] << 8) | groups[..., 2]
+    sextets = np.stack([(v >> 18) & 63, (v >> 12) & 63, (v >> 6) & 63, v & 63], axis=-1).reshape(n, 76)
+    text = _BASE64[sextets]
+    text[:, -1] = ord("=")
+    return np.ascontiguousarray(text).view("S76").reshape(n).astype("U76").astype(object)
+
+
+def _alb_block(ctx: WindowContext) -> dict[str, np.ndarray]:
+    """GetObject by the app instance for every ALB request whose answer needs an S3 object (as columns)."""
     world = ctx.world
     alb = ctx.alb_requests
     if alb is None or len(alb) == 0:
-        return []
+        return {}
     sel = np.flatnonzero(alb.s3_bucket >= 0)
-    tg = world.alb.target_groups[0]
-    rows = []
     e = alb.entries
-    for i in sel.tolist():
-        inst_id = tg.target_instance_ids[int(alb.target[i])]
-        inst = next(x for x in world.instances if x.id == inst_id)
-        bucket = world.buckets[int(alb.s3_bucket[i])]
-        size = int(e.sent_bytes[i]) - 420 if bucket.purpose == "statements" else 1800 + int(e.sent_bytes[i]) % 2400
-        # the app fetches the object while it handles the request (kept inside this window)
-        at = min(int(e.created_us[i] // 1000) + max(0, int(e.request_processing_ms[i])) + 2, ctx.end_ms - 1)
-        rows.append(humans.instance_row(world, inst, at, bucket, GET, str(alb.s3_key[i]), max(size, 200)))
-    return rows
+    sent = e.sent_bytes[sel]
+    bucket = alb.s3_bucket[sel]
+    statements = np.array([b.purpose == "statements" for b in world.buckets], dtype=bool)[bucket]
+    size = np.maximum(np.where(statements, sent - 420, 1800 + sent % 2400), 200)
+    # the app fetches the object while it handles the request (kept inside this window)
+    at = np.minimum(e.created_us[sel] // 1000 + np.maximum(0, e.request_processing_ms[sel]) + 2, ctx.end_ms - 1)
+    by_id = {x.id: x for x in world.instances}
+    targets = [by_id[i] for i in world.alb.target_groups[0].target_instance_ids]
+    return humans.instance_block(world, targets, alb.target[sel], at, bucket, GET, alb.s3_key[sel], size)
 
 
 def generate_s3_requests(ctx: WindowContext) -> S3Requests:
     """All S3 requests of the window (see module docstring)."""
-    world = ctx.world
-    rows = _rows_from_alb(ctx)
-    rows += humans.batch_rows(ctx, ZoneInfo("America/New_York"))
+    rows = humans.batch_rows(ctx, ZoneInfo("America/New_York"))
     rows += humans.human_rows(ctx)
     rows += humans.anonymous_rows(ctx)
-    return _to_columns(ctx, world, rows)
+    return _to_columns(ctx, [_alb_block(ctx), _rows_block(rows)])
 
 
 _DEFAULTS = {
@@ -167,33 +178,52 @@ _DEFAULTS = {
 }
 _INT_COLS = {"time_ms", "bucket", "operation", "principal_type", "user", "role", "eni", "http_status", "bytes_sent",
              "bytes_received", "object_size", "total_time_ms", "turn_around_ms"}
+_DRAWN = ("request_id", "host_id", "total_time_ms", "turn_around_ms")  # drawn per request once the rows are sorted
+_BLOCK_FIELDS = tuple(f.name for f in dc_fields(S3Requests) if f.name not in _DRAWN)
 
 
-def _to_columns(ctx: WindowContext, world: World, rows: list[dict]) -> S3Requests:
+def _column(name: str, values) -> np.ndarray:
+    if name in _INT_COLS:
+        return np.asarray(values, dtype=np.int64)
+    return np.asarray(values, dtype=bool if name == "mfa" else object)
+
+
+def _rows_block(rows: list[dict]) -> dict[str, np.ndarray]:
+    """Row dicts (missing columns take _DEFAULTS) as columns."""
+    if not rows:
+        return {}
+    block = {}
+    for name in _BLOCK_FIELDS:
+        default = _DEFAULTS.get(name)
+        block[name] = _column(name, [r.get(name, default) for r in rows])
+    return block
+
+
+def filled_block(n: int, **columns) -> dict[str, np.ndarray]:
+    """A block of n requests: the given columns (arrays, or one value for all) and _DEFAULTS for the rest."""
+    block = {}
+    for name in _BLOCK_FIELDS:
+        value = columns[name] if name in columns else _DEFAULTS[name]
+        block[name] = _column(name, value) if isinstance(value, np.ndarray) else _column(name, [value] * n)
+    return block
+
+
+def _to_columns(ctx: WindowContext, blocks: list[dict[str, np.ndarray]]) -> S3Requests:
+    """Blocks in order, sorted by (time, bucket, key) (stable), plus the per-request drawn columns."""
     rng = ctx.rng("s3.ids")
-    n = len(rows)
-    rows.sort(key=lambda r: (r["time_ms"], r["bucket"], r.get("key", "")))
+    blocks = [b for b in blocks if b]
+    if blocks:
+        cols = {name: np.concatenate([b[name] for b in blocks]) for name in _BLOCK_FIELDS}
+        key_rank = np.unique(cols["key"], return_inverse=True)[1].reshape(-1)
+        order = np.lexsort((key_rank, cols["bucket"], cols["time_ms"]))
+        cols = {name: col[order] for name, col in cols.items()}
+    else:
+        cols = {name: _column(name, []) for name in _BLOCK_FIELDS}
+    n = len(cols["time_ms"])
     total = rng.lognormal(np.log(18), 0.7, n).astype(np.int64) + 1
-    cols: dict[str, np.ndarray] = {}
-    for f in dc_fields(S3Requests):
-        if f.name in ("request_id", "host_id", "total_time_ms", "turn_around_ms"):
-            continue
-        vals = [r.get(f.name, _DEFAULTS.get(f.name)) for r in rows]
-        if f.name in _INT_COLS:
-            cols[f.name] = np.array(vals, dtype=np.int64)
-        elif f.name == "mfa":
-            cols[f.name] = np.array(vals, dtype=bool)
-        else:
-            cols[f.name] = np.array(vals, dtype=object)
-    big = cols.get("bytes_sent", np.zeros(0)) // 200_000
-    cols["total_time_ms"] = total + big
+    cols["total_time_ms"] = total + cols["bytes_sent"] // 200_000
     cols["turn_around_ms"] = np.maximum(1, (total * rng.uniform(0.5, 0.95, n)).astype(np.int64))
     cols["request_id"], cols["host_id"] = request_ids(rng, n)
-    if n == 0:
-        cols = {k: (np.zeros(0, dtype=np.int64) if k in _INT_COLS else np.zeros(0, dtype=object)) for k in cols}
-        cols["mfa"] = np.zeros(0, dtype=bool)
-        cols["request_id"] = cols["host_id"] = np.zeros(0, dtype=object)
-        cols["total_time_ms"] = cols["turn_around_ms"] = np.zeros(0, dtype=np.int64)
     return S3Requests(**cols)
 
 

@@ -56,6 +56,55 @@ def instance_row(world: World, inst: Instance, at_ms: int, bucket: Bucket, op: i
     return row
 
 
+def instance_block(
+    world: World,
+    instances: list[Instance],
+    which: np.ndarray,
+    at_ms: np.ndarray,
+    bucket: np.ndarray,
+    op: int,
+    keys: np.ndarray,
+    size: np.ndarray,
+) -> dict[str, np.ndarray]:
+    """``instance_row`` for many requests at once, as columns: request j is made by instances[which[j]] at
+    at_ms[j] on world.buckets[bucket[j]] / keys[j] with object size size[j]."""
+    from simulator.baseline.s3requests import filled_block, session_access_key, vpc_endpoint_id
+
+    n = len(at_ms)
+    if n == 0:
+        return {}
+    per_instance = [
+        (
+            _role_index(world, inst.role_name, inst.account_id),
+            inst.id,
+            f"arn:aws:sts::{inst.account_id}:assumed-role/{inst.role_name}/{inst.id}",
+            inst.private_ip,
+            vpc_endpoint_id(world, inst.vpc_id),
+            world.enis.index_of(inst.eni_id),
+        )
+        for inst in instances
+    ]
+    role, session, arn, ip, vpce, eni = (np.array(col, dtype=object)[which] for col in zip(*per_instance, strict=True))
+    # one credential session per instance and 6-hour period
+    period = np.asarray(at_ms, dtype=np.int64) // 21_600_000
+    sessions, inverse = np.unique(period * len(instances) + which, return_inverse=True)
+    keys_of_session = np.array(
+        [
+            session_access_key(f"{world.seed}|{world.student}|{instances[s % len(instances)].id}|{s // len(instances)}")
+            for s in sessions.tolist()
+        ],
+        dtype=object,
+    )
+    endpoints = np.array([f"{b.name}.s3.amazonaws.com" for b in world.buckets], dtype=object)
+    sizes = {"bytes_received": size} if op == PUT else {"bytes_sent": size} if op == GET else {}
+    return filled_block(
+        n, time_ms=at_ms, bucket=bucket, key=keys, operation=op, principal_type=ASSUMED_ROLE, role=role,
+        session_name=session, arn=arn, access_key_id=keys_of_session[inverse.reshape(-1)], tool="sdk-java",
+        source_ip=ip, user_agent=world.user_agents["sdk-java"][0], vpc_endpoint_id=vpce, eni=eni,
+        endpoint=endpoints[bucket], object_size=size, **sizes,
+    )
+
+
 def batch_rows(ctx: WindowContext, tz: ZoneInfo) -> list[dict]:
     """The nightly statement run: the batch instance writes new statement PDFs for 20 minutes."""
     world = ctx.world
