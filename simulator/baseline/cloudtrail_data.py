@@ -75,6 +75,10 @@ class DataEventRenderer:
         )
         self.instances = {i.id for i in world.instances}
         self._idents: dict[tuple, orjson.Fragment] = {}
+        # per-window caches of values many requests share (tlsDetails objects are only read by orjson)
+        self._agents: dict[str, str] = {}
+        self._tls: dict[tuple, dict] = {}
+        self._times: dict[int, str] = {}
 
     def identity(self, req: Any, i: int, t: int) -> orjson.Fragment:
         """The userIdentity as pre-serialised JSON, cached per credential session."""
@@ -144,7 +148,8 @@ class DataEventRenderer:
         return {"type": "AWSAccount", "principalId": "", "accountId": "anonymous"}
 
     def run(self, ctx: WindowContext, sink: EventSink) -> None:
-        self._idents.clear()  # credential sessions are short-lived: keep memory flat over long runs
+        for cache in (self._idents, self._agents, self._tls, self._times):
+            cache.clear()  # credential sessions are short-lived: keep memory flat over long runs
         req = ctx.s3_requests
         if req is None or len(req) == 0:
             return
@@ -159,60 +164,58 @@ class DataEventRenderer:
             sink.add_dict(cols.time_ms[i] // 1000, self.record(cols, i, OPERATIONS, sink), ordered=True)
 
     def record(self, req: Any, i: int, operations, sink: EventSink) -> dict[str, Any]:
+        """The data event of request i; ``req`` holds plain Python lists (see ``run``)."""
         w = self.world
-        t = int(req.time_ms[i]) // 1000
-        bucket = w.buckets[int(req.bucket[i])]
-        op = operations[int(req.operation[i])][0]
-        ptype = int(req.principal_type[i])
-        key = str(req.key[i])
-        host = str(req.endpoint[i]) or f"{bucket.name}.s3.{bucket.region}.amazonaws.com"
-        agent = str(req.user_agent[i])
+        t = req.time_ms[i] // 1000
+        bucket = w.buckets[req.bucket[i]]
+        op = operations[req.operation[i]][0]
+        ptype = req.principal_type[i]
+        key = req.key[i]
+        host = req.endpoint[i] or f"{bucket.name}.s3.{bucket.region}.amazonaws.com"
+        agent = req.user_agent[i]
+        if ptype != 2:
+            agent = self._agents.get(agent) or self._agents.setdefault(agent, s3_user_agent(agent))
         rec: dict[str, Any] = {
             "eventVersion": "1.08",
             "userIdentity": self.identity(req, i, t),
-            "eventTime": event_time(t),
+            "eventTime": self._event_time(t),
             "eventSource": "s3.amazonaws.com",
             "eventName": op,
             "awsRegion": bucket.region,
-            "sourceIPAddress": str(req.source_ip[i]),
-            "userAgent": agent if ptype == 2 else s3_user_agent(agent),
+            "sourceIPAddress": req.source_ip[i],
+            "userAgent": agent,
         }
-        if str(req.error_code[i]):
-            rec["errorCode"] = str(req.error_code[i])
-            rec["errorMessage"] = str(req.error_message[i])
+        if req.error_code[i]:
+            rec["errorCode"] = req.error_code[i]
+            rec["errorMessage"] = req.error_message[i]
         if op == "ListObjects":
-            params: dict[str, Any] = {
+            rec["requestParameters"] = {
                 "list-type": "2",
                 "bucketName": bucket.name,
                 "encoding-type": "url",
-                "prefix": str(req.prefix[i]),
+                "prefix": req.prefix[i],
                 "delimiter": "/",
                 "Host": host,
             }
         else:
-            params = {"bucketName": bucket.name, "Host": host, "key": key}
-        rec["requestParameters"] = params
+            rec["requestParameters"] = {"bucketName": bucket.name, "Host": host, "key": key}
         rec["responseElements"] = None
         extra: dict[str, Any] = {}
-        if str(req.signature_version[i]):
-            extra["SignatureVersion"] = str(req.signature_version[i])
-        cipher = str(req.cipher_suite[i])
+        if req.signature_version[i]:
+            extra["SignatureVersion"] = req.signature_version[i]
+        cipher = req.cipher_suite[i]
         if cipher:
             extra["CipherSuite"] = cipher
         extra["bytesTransferredIn"] = float(req.bytes_received[i])
-        if str(req.auth_type[i]):
-            extra["AuthenticationMethod"] = str(req.auth_type[i])
-        extra["x-amz-id-2"] = str(req.host_id[i])
+        if req.auth_type[i]:
+            extra["AuthenticationMethod"] = req.auth_type[i]
+        extra["x-amz-id-2"] = req.host_id[i]
         extra["bytesTransferredOut"] = float(req.bytes_sent[i])
         rec["additionalEventData"] = extra
-        rec["requestID"] = str(req.request_id[i])
+        rec["requestID"] = req.request_id[i]
         rec["eventID"] = sink.ids.uuid().decode()
         rec["readOnly"] = op in READ_OPS
-        bucket_res = {
-            "accountId": bucket.account_id,
-            "type": "AWS::S3::Bucket",
-            "ARN": f"arn:aws:s3:::{bucket.name}",
-        }
+        bucket_res = {"accountId": bucket.account_id, "type": "AWS::S3::Bucket", "ARN": f"arn:aws:s3:::{bucket.name}"}
         rec["resources"] = (
             [bucket_res]
             if op == "ListObjects"
@@ -221,14 +224,22 @@ class DataEventRenderer:
         rec["eventType"] = "AwsApiCall"
         rec["managementEvent"] = False
         rec["recipientAccountId"] = bucket.account_id
-        if str(req.vpc_endpoint_id[i]):
-            rec["vpcEndpointId"] = str(req.vpc_endpoint_id[i])
+        if req.vpc_endpoint_id[i]:
+            rec["vpcEndpointId"] = req.vpc_endpoint_id[i]
         rec["eventCategory"] = "Data"
-        if str(req.tls_version[i]) and ptype != 2:
-            rec["tlsDetails"] = tls_details(str(req.tls_version[i]), cipher, host)
-        if str(req.tool[i]) == "console":
+        tls = req.tls_version[i]
+        if tls and ptype != 2:
+            tls_key = (tls, cipher, host)
+            rec["tlsDetails"] = self._tls.get(tls_key) or self._tls.setdefault(tls_key, tls_details(tls, cipher, host))
+        if req.tool[i] == "console":
             rec["sessionCredentialFromConsole"] = "true"
         return rec
+
+    def _event_time(self, t: int) -> str:
+        text = self._times.get(t)
+        if text is None:
+            text = self._times[t] = event_time(t)
+        return text
 
 
 def hash_str(text: str) -> int:

@@ -102,29 +102,28 @@ def deliver(
             return entries
     keys2 = np.stack([a[by_stream], r[by_stream]], axis=1)
     cuts2 = np.flatnonzero(np.any(keys2[1:] != keys2[:-1], axis=1)) + 1
-    t_ms = (t * 1000).tolist()
+    seconds = t.tolist()
+    heads: dict[int, bytes] = {}  # event second -> b'{"timestamp":<ms>,"message":"'
     for group in np.split(by_stream, cuts2):
         acct, region = acct_names[a[group[0]]], region_names[r[group[0]]]
         trail = world.trail_for(acct)
         stream = cloudwatch_stream(acct, region)
         # the group is in (time, record) order already: the order a stream stores its events in
-        if escaped:
-            lines = [
-                b'{"timestamp":%d,"message":"%s"}\n'
-                % (t_ms[i], e if (e := escaped[i]) is not None else json_string_body(records[i], True))
-                for i in group.tolist()
-            ]
-        else:
-            lines = [
-                b'{"timestamp":%d,"message":"%s"}\n' % (t_ms[i], json_string_body(records[i], True))
-                for i in group.tolist()
-            ]
+        parts: list[bytes] = []
+        for i in group.tolist():
+            sec = seconds[i]
+            head = heads.get(sec)
+            if head is None:
+                head = heads[sec] = b'{"timestamp":%d,"message":"' % (sec * 1000)
+            body = escaped[i] if escaped else None
+            parts += (head, body if body is not None else json_string_body(records[i], True), b'"}\n')
+        lines_n = len(group)
         entries.append(
             write_file(
                 out_dir,
                 log_file_path(trail.log_group, stream, part),
-                gzip_bytes(b"".join(lines)),
-                records=len(lines),
+                gzip_bytes(b"".join(parts)),
+                records=lines_n,
                 source="cloudtrail",
                 kind="cloudwatch",
                 log_group=trail.log_group,
