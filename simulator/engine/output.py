@@ -98,9 +98,11 @@ def write_file(
         os.makedirs(parent, exist_ok=True)
         _MADE_DIRS.add(parent)
     if _EXECUTOR[2]:
-        _PENDING.append(_writer().submit(_write, target, data))
-        if len(_PENDING) > 64:
-            flush_writes()
+        _BATCH.append((target, data))
+        if len(_BATCH) >= WRITE_BATCH:
+            _hand_over()
+            if len(_PENDING) > 8:
+                flush_writes()
     else:
         _write(target, data)
     return FileEntry(
@@ -113,6 +115,13 @@ def _write(target: str, data: bytes) -> None:
         fh.write(data)
 
 
+def _write_all(batch: list[tuple[str, bytes]]) -> None:
+    for target, data in batch:
+        _write(target, data)
+
+
+WRITE_BATCH = 16  # files per hand-over to a writer thread (one task per file costs more than a small write)
+_BATCH: list[tuple[str, bytes]] = []
 _PENDING: list[Future] = []
 _EXECUTOR: list = [None, 0, False]  # executor, pid that created it (threads do not survive fork()), enabled
 
@@ -127,12 +136,20 @@ def async_writes(enabled: bool) -> None:
 def _writer() -> ThreadPoolExecutor:
     if _EXECUTOR[0] is None or _EXECUTOR[1] != os.getpid():
         _EXECUTOR[0], _EXECUTOR[1] = ThreadPoolExecutor(2, thread_name_prefix="tw-write"), os.getpid()
-        _PENDING.clear()
+        _PENDING.clear()  # futures of the parent's threads, which a forked child does not have
     return _EXECUTOR[0]
+
+
+def _hand_over() -> None:
+    batch = list(_BATCH)
+    _BATCH.clear()
+    if batch:
+        _PENDING.append(_writer().submit(_write_all, batch))
 
 
 def flush_writes() -> None:
     """Wait until every file handed to write_file is on disk (re-raises a failed write)."""
+    _hand_over()
     pending = list(_PENDING)
     _PENDING.clear()
     for f in pending:
