@@ -31,6 +31,7 @@ from labapp.explorer.insights_ast import (
     SortCmd,
     StatsCmd,
 )
+from labapp.explorer.insights_parse import PARSE_COLUMNS, parse_sql
 from labapp.explorer.store import json_path
 
 MAX_ROWS = 10_000
@@ -305,24 +306,10 @@ class _Compiler:
     def cmd_parse(self, cmd: ParseCmd) -> None:
         src, k = self.value(cmd.source)
         src = self.as_text(src, k)
-        pattern, may_match_empty = parse_pattern(cmd)
-        # One regex evaluation per row: regexp_extract with a name list returns every capture group as a
-        # struct (the index form takes one group per call and only groups 0-9). Capture group 1 wraps the
-        # whole pattern so a match is told from a miss (which gives empty strings); a pattern that can match
-        # the empty string is checked with regexp_matches only on rows whose whole match is empty.
-        names = ["m"] + [f"g{i}" for i in range(len(cmd.names))]
-        struct = f"regexp_extract({src}, {sql_str('(' + pattern + ')')}, [{', '.join(map(sql_str, names))}])"
-        matched = "r.m <> ''"
-        if may_match_empty:
-            matched = f"({matched} OR regexp_matches({src}, {sql_str(pattern)}))"
-        # the lambda names the struct once, so DuckDB evaluates the regex once per row however many
-        # fields are used later (a plain CASE over a struct column inlines the regex into each reference)
-        self.stage(
-            f"SELECT *, list_transform([{struct}], lambda r: CASE WHEN {matched} THEN r END)[1] AS __parse "
-            f"FROM {self.prev}"
-        )
-        cols = [(name, f"__parse.g{i}", "str") for i, name in enumerate(cmd.names)]
-        self.define(cols, drop=["__parse"])
+        text_sql, fields_sql = parse_sql(src, cmd)
+        self.stage(f"SELECT *, {text_sql} FROM {self.prev}")
+        cols = [(name, f, "str") for name, f in zip(cmd.names, fields_sql, strict=True)]
+        self.define(cols, drop=list(PARSE_COLUMNS))
 
     def cmd_stats(self, cmd: StatsCmd) -> None:
         select, groups, defined, order = [], [], {}, []
@@ -356,47 +343,6 @@ class _Compiler:
 
 def _num_text(v: float) -> str:
     return str(int(v)) if v == int(v) else repr(v)
-
-
-def parse_pattern(cmd: ParseCmd) -> tuple[str, bool]:
-    """The RE2 pattern of a parse command (capture group k holds the k-th field) and whether it may match
-    the empty string. A glob's ``*`` is a lazy ``(.*?)`` and a trailing ``*`` takes the rest of the line."""
-    if cmd.glob is None:
-        return named_groups_only(cmd.regex or ""), True  # a regex may match "" in ways not worth analysing
-    pieces = cmd.glob.split("*")
-    pattern = "(.*?)".join(re.escape(p) for p in pieces)
-    if pattern.endswith("(.*?)"):
-        pattern = pattern[: -len("(.*?)")] + "(.*)"
-    return pattern, not any(pieces)
-
-
-def named_groups_only(source: str) -> str:
-    """The regex with each named group ``(?<n>`` / ``(?P<n>`` turned into a plain group and every other
-    capturing group made non-capturing, so the k-th named group is capture group k."""
-    out, i, in_class = [], 0, False
-    while i < len(source):
-        c = source[i]
-        if c == "\\":
-            out.append(source[i : i + 2])
-            i += 2
-            continue
-        if in_class:
-            in_class = c != "]"
-        elif c == "[":
-            in_class = True
-        elif c == "(":
-            m = re.match(r"\(\?P?<([A-Za-z_][A-Za-z0-9_]*)>", source[i:])
-            if m:
-                out.append("(")
-                i += m.end()
-                continue
-            if not source.startswith("(?", i):
-                out.append("(?:")
-                i += 1
-                continue
-        out.append(c)
-        i += 1
-    return "".join(out)
 
 
 def compile_query(

@@ -11,8 +11,16 @@ from typing import Any
 import pytest
 
 from labapp.explorer.insights_ast import InsightsSyntaxError
-from labapp.explorer.query import format_ts, run_filter_pattern, run_insights
+from labapp.explorer.query import clear_page_cache, format_ts, run_filter_pattern, run_insights
 from labapp.explorer.store import EventStore
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache() -> Any:
+    """Each test searches for itself (pages are cached in process, keyed by search, not by window sizes)."""
+    clear_page_cache()
+    yield
+    clear_page_cache()
 
 
 @pytest.fixture(scope="module")

@@ -15,10 +15,18 @@ import pytest
 from grader.filterpattern import InvalidFilterPattern, LogEvent, compile_pattern
 from labapp.explorer import query
 from labapp.explorer.narrowing import narrowing_sql, necessary, passes
-from labapp.explorer.query import run_filter_pattern
+from labapp.explorer.query import clear_page_cache, run_filter_pattern
 from labapp.explorer.store import EventStore
 
 CORPUS = Path(__file__).resolve().parents[3] / ".." / "shared" / "conformance" / "filter_patterns.json"
+
+
+@pytest.fixture(autouse=True)
+def fresh_page_cache() -> Any:
+    """Each test searches for itself (pages are cached in process, keyed by search, not by window sizes)."""
+    clear_page_cache()
+    yield
+    clear_page_cache()
 
 
 @pytest.fixture(scope="module")
@@ -139,11 +147,17 @@ def test_json_messages_with_unicode_escapes_always_pass() -> None:
         "%Get|List%",
     ],
 )
+@pytest.mark.parametrize("rest_at_once", [0, 2_000, 10**9])  # growing windows only, the default, one jump
 def test_pages_equal_a_brute_force_engine_scan(
-    store: EventStore, events: list[dict[str, Any]], pattern: str, monkeypatch: pytest.MonkeyPatch
+    store: EventStore,
+    events: list[dict[str, Any]],
+    pattern: str,
+    rest_at_once: int,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     monkeypatch.setattr(query, "FILTER_PAGE", 25)
     monkeypatch.setattr(query, "SCAN_FIRST_WINDOW_MS", 600_000)  # several windows over the 3-hour dataset
+    monkeypatch.setattr(query, "SCAN_REST_AT_ONCE", rest_at_once)
     compiled = compile_pattern(pattern, api="FilterLogEvents")
     order = {id(e): i for i, e in enumerate(events)}
     expected = sorted(
@@ -166,3 +180,45 @@ def test_pages_equal_a_brute_force_engine_scan(
     # time order, ties in the store's order (group, stream, file, line), across page boundaries
     assert seen == [e["message"] for e in expected]
     assert pages == -(-len(expected) // 25) + (len(expected) % 25 == 0)
+
+
+def test_a_repeated_search_returns_the_same_page_from_the_cache(
+    store: EventStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(query, "FILTER_PAGE", 10)
+    groups = list(store.groups)
+    first = run_filter_pattern(store, "eventVersion", groups, 0, 2**53)
+    calls: list[str] = []
+    real = store.cursor
+    monkeypatch.setattr(store, "cursor", lambda: calls.append("cursor") or real())
+    again = run_filter_pattern(store, "eventVersion", groups, 0, 2**53)
+    assert calls == []  # served without touching DuckDB
+    assert (again.rows, again.events, again.scanned, again.histogram, again.next_token) == (
+        first.rows,
+        first.events,
+        first.scanned,
+        first.histogram,
+        first.next_token,
+    )
+    again.rows.clear()  # a caller changing its copy does not change the cached page
+    assert run_filter_pattern(store, "eventVersion", groups, 0, 2**53).rows == first.rows
+    # another page size, range, token or group list is another search
+    monkeypatch.setattr(query, "FILTER_PAGE", 5)
+    assert len(run_filter_pattern(store, "eventVersion", groups, 0, 2**53).rows) == 5
+    assert calls == ["cursor"]
+    run_filter_pattern(store, "eventVersion", groups[:1], 0, 2**53)
+    run_filter_pattern(store, "eventVersion", groups, 1, 2**53)
+    assert calls == ["cursor"] * 3
+
+
+def test_the_next_window_takes_the_rest_when_the_page_will_not_fill() -> None:
+    hour, rest = 3_600_000, 100 * 3_600_000
+    grown = query.SCAN_GROWTH * hour
+    # nothing matched yet and no candidates: the page will not fill, read all the rest at once
+    assert query.next_window_width(hour, hour, rest, 0, 100, 0) == rest
+    # 5 matches an hour promise 500 in the 100 hours left: the page fills, keep growing
+    assert query.next_window_width(hour, hour, rest, 5, 95, 5) == grown
+    # 1 match in 2 hours promises 50 < 99 needed: all the rest, unless it promises too many candidates
+    few = query.SCAN_REST_AT_ONCE // 50  # over 2 hours, at most SCAN_REST_AT_ONCE in the 100 hours left
+    assert query.next_window_width(hour, 2 * hour, rest, 1, 99, few) == rest
+    assert query.next_window_width(hour, 2 * hour, rest, 1, 99, few + 1) == grown
