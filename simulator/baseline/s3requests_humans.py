@@ -8,7 +8,9 @@ with their own tools and user agents; a few per cent of their calls fail (Access
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
+import functools
 import zlib
 from zoneinfo import ZoneInfo
 
@@ -142,6 +144,29 @@ def _working(world: World, user, at: dt.datetime) -> bool:
     return local.weekday() < 5 or p.weekend_factor > 0
 
 
+@functools.lru_cache(maxsize=2)
+def _staff_profiles(world: World) -> list[tuple]:
+    """(user, buckets, tools, cumulative tool weights, cumulative operation weights, agents) of every human
+    whose job touches S3, in world.users order (built once per world)."""
+    by_purpose: dict[str, list[Bucket]] = {}
+    for b in world.buckets:
+        by_purpose.setdefault(b.purpose, []).append(b)
+    staff = []
+    for user in world.users:
+        spec = JOB_S3.get(user.job)
+        if spec is None or not user.is_human:
+            continue
+        buckets = [b for p in spec[0] for b in by_purpose.get(p, []) if b.account_id == user.account_id]
+        if not buckets:
+            continue
+        tools = [t for t, _ in user.profile.tools if t in ("console", "aws-cli", "boto3")] or ["console"]
+        tw = np.array([w for t, w in user.profile.tools if t in tools] or [1.0])
+        ow = np.array(spec[2], dtype=float)
+        cum_tools, cum_ops = np.cumsum(tw / tw.sum()).tolist(), np.cumsum(ow / ow.sum()).tolist()
+        staff.append((user, buckets, tools, cum_tools, cum_ops, dict(user.user_agents)))
+    return staff
+
+
 def human_rows(ctx: WindowContext) -> list[dict]:
     """Staff reading and writing the buckets their job touches, in their working hours."""
     from simulator.baseline.s3requests import session_access_key
@@ -150,71 +175,69 @@ def human_rows(ctx: WindowContext) -> list[dict]:
     rng = ctx.rng("s3.humans")
     mid = dt.datetime.fromtimestamp((ctx.start_ms + ctx.end_ms) / 2000, dt.UTC)
     hours = (ctx.end_ms - ctx.start_ms) / 3_600_000
-    by_purpose: dict[str, list[Bucket]] = {}
-    for b in world.buckets:
-        by_purpose.setdefault(b.purpose, []).append(b)
+    staff = [s for s in _staff_profiles(world) if _working(world, s[0], mid)]
+    counts = rng.poisson([JOB_S3[s[0].job][1] * hours for s in staff]) if staff else np.zeros(0, dtype=np.int64)
+    total = int(counts.sum())
+    # every draw of the window at once (one request per row of each array)
+    who = np.repeat(np.arange(len(staff)), counts)
+    times = rng.integers(ctx.start_ms, ctx.end_ms, total)
+    order = np.lexsort((times, who))
+    who, times = who[order].tolist(), times[order].tolist()
+    u_bucket, u_op, u_tool, u_key, fate, where_u = rng.random((6, total)).tolist() if total else ([],) * 6
+    upload = rng.integers(1000, 9999, total).tolist()
+    office = rng.integers(0, len(world.office_egress_ips), total).tolist()
+    sizes = rng.lognormal(np.log(40_000), 1.2, total).astype(np.int64).tolist()
+    list_bytes = rng.integers(600, 30_000, total).tolist()
     rows = []
-    for user in world.users:
-        spec = JOB_S3.get(user.job)
-        if spec is None or not user.is_human or not _working(world, user, mid):
-            continue
-        buckets = [b for p in spec[0] for b in by_purpose.get(p, []) if b.account_id == user.account_id]
-        if not buckets:
-            continue
-        n = rng.poisson(spec[1] * hours)
-        if n == 0:
-            continue
-        tools = [t for t, _ in user.profile.tools if t in ("console", "aws-cli", "boto3")] or ["console"]
-        tw = np.array([w for t, w in user.profile.tools if t in tools] or [1.0])
-        agents = dict(user.user_agents)
-        for t in np.sort(rng.integers(ctx.start_ms, ctx.end_ms, n)).tolist():
-            bucket = buckets[int(rng.integers(0, len(buckets)))]
-            op = int(rng.choice(5, p=np.array(spec[2]) / sum(spec[2])))
-            tool = tools[int(rng.choice(len(tools), p=tw / tw.sum()))]
-            key = str(bucket.keys[int(rng.integers(0, len(bucket.keys)))]) if bucket.keys else ""
-            if op in (GET, HEAD, DELETE) and not key:
-                op = LIST
-            if op == PUT:
-                key = f"{key.rsplit('/', 1)[0] + '/' if '/' in key else ''}upload-{int(rng.integers(1000, 9999))}.csv"
-            r = rng.random()
-            where = rng.random()
-            src = (world.office_egress_ips[int(rng.integers(0, len(world.office_egress_ips)))]
-                   if where < user.profile.office_share else
-                   world.vpn_egress_ips[0] if where < user.profile.office_share + 0.15 else user.home_ips[0])
-            auth = "AuthHeader"
-            if tool == "console":
-                akid = session_access_key(f"{world.seed}|{world.student}|{user.name}|console|{t // 43_200_000}")
-                ua = world.user_agents["s3-console"][0]
-                if op == GET:  # the console downloads through a presigned URL, straight from the browser
-                    ua, auth = agents.get("console", ua), "QueryString"
-            else:
-                ua = agents.get(tool, "").replace("{command}", CLI_COMMAND[op])
-                akid = user.access_key_id
-            size = int(rng.lognormal(np.log(40_000), 1.2))
-            row = {
-                "time_ms": t, "bucket": bucket.index, "key": "" if op == LIST else key,
-                "prefix": key.rsplit("/", 1)[0] + "/" if op == LIST and "/" in key else "",
-                "operation": op, "principal_type": IAM_USER, "user": user.index, "arn": user.arn,
-                "access_key_id": akid, "tool": tool, "mfa": tool == "console" and user.profile.mfa, "source_ip": src,
-                "user_agent": ua, "endpoint": f"{bucket.name}.s3.amazonaws.com",
-                "tls_version": "TLSv1.3", "cipher_suite": "TLS_AES_128_GCM_SHA256", "auth_type": auth,
-            }
-            if r < 0.03:
-                row.update(http_status=403, error_code="AccessDenied", error_message="Access Denied", bytes_sent=243)
-            elif r < 0.04 and op in (GET, HEAD):
-                row.update(http_status=404, error_code="NoSuchKey", error_message="The specified key does not exist.",
-                           bytes_sent=0 if op == HEAD else 300)
-            elif op == GET:
-                row.update(bytes_sent=size, object_size=size)
-            elif op == PUT:
-                row.update(bytes_received=size, object_size=size)
-            elif op == HEAD:
-                row.update(object_size=size)
-            elif op == DELETE:
-                row.update(http_status=204)
-            else:
-                row.update(bytes_sent=int(rng.integers(600, 30_000)))
-            rows.append(row)
+    for j, t in enumerate(times):
+        user, buckets, tools, tool_cum, op_cum, agents = staff[who[j]]
+        bucket = buckets[int(u_bucket[j] * len(buckets))]
+        op = min(bisect.bisect_right(op_cum, u_op[j]), len(op_cum) - 1)
+        tool = tools[min(bisect.bisect_right(tool_cum, u_tool[j]), len(tools) - 1)]
+        key = str(bucket.keys[int(u_key[j] * len(bucket.keys))]) if bucket.keys else ""
+        if op in (GET, HEAD, DELETE) and not key:
+            op = LIST
+        if op == PUT:
+            key = f"{key.rsplit('/', 1)[0] + '/' if '/' in key else ''}upload-{upload[j]}.csv"
+        r = fate[j]
+        where = where_u[j]
+        src = (world.office_egress_ips[office[j]]
+               if where < user.profile.office_share else
+               world.vpn_egress_ips[0] if where < user.profile.office_share + 0.15 else user.home_ips[0])
+        auth = "AuthHeader"
+        if tool == "console":
+            akid = session_access_key(f"{world.seed}|{world.student}|{user.name}|console|{t // 43_200_000}")
+            ua = world.user_agents["s3-console"][0]
+            if op == GET:  # the console downloads through a presigned URL, straight from the browser
+                ua, auth = agents.get("console", ua), "QueryString"
+        else:
+            ua = agents.get(tool, "").replace("{command}", CLI_COMMAND[op])
+            akid = user.access_key_id
+        size = sizes[j]
+        row = {
+            "time_ms": t, "bucket": bucket.index, "key": "" if op == LIST else key,
+            "prefix": key.rsplit("/", 1)[0] + "/" if op == LIST and "/" in key else "",
+            "operation": op, "principal_type": IAM_USER, "user": user.index, "arn": user.arn,
+            "access_key_id": akid, "tool": tool, "mfa": tool == "console" and user.profile.mfa, "source_ip": src,
+            "user_agent": ua, "endpoint": f"{bucket.name}.s3.amazonaws.com",
+            "tls_version": "TLSv1.3", "cipher_suite": "TLS_AES_128_GCM_SHA256", "auth_type": auth,
+        }
+        if r < 0.03:
+            row.update(http_status=403, error_code="AccessDenied", error_message="Access Denied", bytes_sent=243)
+        elif r < 0.04 and op in (GET, HEAD):
+            row.update(http_status=404, error_code="NoSuchKey", error_message="The specified key does not exist.",
+                       bytes_sent=0 if op == HEAD else 300)
+        elif op == GET:
+            row.update(bytes_sent=size, object_size=size)
+        elif op == PUT:
+            row.update(bytes_received=size, object_size=size)
+        elif op == HEAD:
+            row.update(object_size=size)
+        elif op == DELETE:
+            row.update(http_status=204)
+        else:
+            row.update(bytes_sent=list_bytes[j])
+        rows.append(row)
     return rows
 
 
