@@ -254,16 +254,8 @@ class HumanPlanner:
                 rid, xid = ids.uuid(), b""
             eid = ids.uuid()
             tb = time_cache.get(t) or time_bytes(t)
-            rows.append(
-                (
-                    t,
-                    acct,
-                    reg,
-                    tpl.render(ident, tb, ip, ua, xid, rid, eid),
-                    eid,
-                    tpl.render_escaped(ident_e, tb, ip, ua_e, xid, rid, eid),
-                )
-            )
+            record, escaped = tpl.render_both(ident, ident_e, tb, ip, ua, ua_e, xid, rid, eid)
+            rows.append((t, acct, reg, record, eid, escaped))
             if api.key == SECRET_READ and err is None:
                 # Secrets Manager decrypts the secret with KMS on the caller's behalf (as simulator/actions/
                 # kms_secrets.py writes it): same secret index, invokedBy secretsmanager.amazonaws.com

@@ -259,13 +259,5 @@ def emit_template(
     eid = ids.uuid()
     tb = sink.time_bytes(t)
     ip = actor.ip.encode()
-    sink.rows.append(
-        (
-            t,
-            actor.account_id,
-            region,
-            tpl.render(actor.ident_bytes, tb, ip, ua, xid, rid, eid),
-            eid,
-            tpl.render_escaped(actor.ident_escaped, tb, ip, ua_e, xid, rid, eid),
-        )
-    )
+    record, escaped = tpl.render_both(actor.ident_bytes, actor.ident_escaped, tb, ip, ua, ua_e, xid, rid, eid)
+    sink.rows.append((t, actor.account_id, region, record, eid, escaped))

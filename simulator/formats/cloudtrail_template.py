@@ -67,32 +67,27 @@ class Template:
         parts.append(data[pos:])
         return cls(tuple(parts), has_x, has_r)
 
-    def render_escaped(
-        self, ident_e: bytes, time: bytes, ip: bytes, ua_e: bytes, xid: bytes, rid: bytes, eid: bytes
-    ) -> bytes:
-        """The record as the content of a JSON string (``escape(render(...))``), for CloudWatch Logs events.
-
-        ident_e and ua_e are escaped with ``escape``; time, ip, ids never contain quotes or backslashes.
-        """
-        p = self.eparts
-        return b"".join(
-            (
-                p[0],
-                ident_e,
-                p[1],
-                time,
-                p[2],
-                ip,
-                p[3],
-                ua_e,
-                p[4],
-                xid if self.has_x else b"",
-                p[5],
-                rid if self.has_r else b"",
-                p[6],
-                eid,
-                p[7],
-            )
+    def render_both(
+        self,
+        ident: bytes,
+        ident_e: bytes,
+        time: bytes,
+        ip: bytes,
+        ua: bytes,
+        ua_e: bytes,
+        xid: bytes,
+        rid: bytes,
+        eid: bytes,
+    ) -> tuple[bytes, bytes]:
+        """(the record, the record as the content of a JSON string for CloudWatch Logs events) — ``render`` and
+        ``escape(render(...))`` in one call. ident_e and ua_e are escaped with ``escape``; time, ip and the ids
+        never contain quotes or backslashes."""
+        p, e = self.parts, self.eparts
+        x = xid if self.has_x else b""
+        r = rid if self.has_r else b""
+        return (
+            b"".join((p[0], ident, p[1], time, p[2], ip, p[3], ua, p[4], x, p[5], r, p[6], eid, p[7])),
+            b"".join((e[0], ident_e, e[1], time, e[2], ip, e[3], ua_e, e[4], x, e[5], r, e[6], eid, e[7])),
         )
 
     def render(

@@ -28,7 +28,7 @@ from simulator.formats.cloudtrail import (
     service_event_identity,
     sts_expiration,
 )
-from simulator.formats.cloudtrail_template import Template
+from simulator.formats.cloudtrail_template import Template, escape
 
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 INVICTUS = SHARED / "reference" / "samples" / "cloudtrail" / "invictus-ir_aws_dataset"
@@ -161,6 +161,13 @@ def test_template_renders_exactly_like_render_record(index):
         rec["eventID"].encode(),
     )
     assert out == render_record(rec)
+    ident = orjson.dumps(rec["userIdentity"])
+    record, escaped = tpl.render_both(
+        ident, escape(ident), rec["eventTime"].encode(), rec["sourceIPAddress"].encode(), ua, escape(ua), xid, rid,
+        rec["eventID"].encode(),
+    )
+    assert record == out
+    assert orjson.loads(b'"' + escaped + b'"') == out.decode()  # the CloudWatch message is the record itself
 
 
 def test_validate_record_accepts_every_real_record_and_names_problems():
