@@ -102,21 +102,22 @@ def deliver(
             return entries
     keys2 = np.stack([a[by_stream], r[by_stream]], axis=1)
     cuts2 = np.flatnonzero(np.any(keys2[1:] != keys2[:-1], axis=1)) + 1
-    seconds = t.tolist()
-    heads: dict[int, bytes] = {}  # event second -> b'{"timestamp":<ms>,"message":"'
+    # each record's event: the per-second head, its message body (escaped here when the caller did not), tail
+    heads: dict[int, bytes] = {}
+    for sec in set(times):
+        heads[sec] = b'{"timestamp":%d,"message":"' % (sec * 1000)
+    head_of = [heads[sec] for sec in times]
+    body_of = (
+        [e if e is not None else json_string_body(rec, True) for e, rec in zip(escaped, records, strict=True)]
+        if escaped
+        else [json_string_body(rec, True) for rec in records]
+    )
     for group in np.split(by_stream, cuts2):
         acct, region = acct_names[a[group[0]]], region_names[r[group[0]]]
         trail = world.trail_for(acct)
         stream = cloudwatch_stream(acct, region)
         # the group is in (time, record) order already: the order a stream stores its events in
-        parts: list[bytes] = []
-        for i in group.tolist():
-            sec = seconds[i]
-            head = heads.get(sec)
-            if head is None:
-                head = heads[sec] = b'{"timestamp":%d,"message":"' % (sec * 1000)
-            body = escaped[i] if escaped else None
-            parts += (head, body if body is not None else json_string_body(records[i], True), b'"}\n')
+        parts = [x for i in group.tolist() for x in (head_of[i], body_of[i], b'"}\n')]
         lines_n = len(group)
         entries.append(
             write_file(
