@@ -10,8 +10,6 @@ process per (events source, filters, alarm), since a 7-day dataset takes seconds
 from __future__ import annotations
 
 import hashlib
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +19,7 @@ import orjson
 from grader.alarms import AlarmValidationError, evaluate_alarm_on_store, parse_metric_alarm
 from grader.filterpattern import AwsError, LogEvent, MetricFilter
 from grader.metrics import MetricStore, publish_metric_filter
+from labapp.lru import LruCache
 
 # (log group, metric filter) -> (events oldest first, where they came from) or None; a source may leave out
 # events the filter cannot match when the filter has no defaultValue (they publish nothing)
@@ -49,9 +48,8 @@ class AlarmView:
     notes: list[str] = field(default_factory=list)
 
 
-_cache: OrderedDict[str, AlarmView] = OrderedDict()
-_cache_lock = threading.Lock()
 CACHE_SIZE = 64
+_cache: LruCache[str, AlarmView] = LruCache(CACHE_SIZE)
 
 
 def _publishes(f: dict[str, Any], alarm: dict[str, Any]) -> bool:
@@ -73,15 +71,11 @@ def evaluate_view(
     key = hashlib.sha256(
         orjson.dumps([cache_key, alarm, mine, time_range], option=orjson.OPT_SORT_KEYS)
     ).hexdigest()
-    with _cache_lock:
-        if key in _cache:
-            _cache.move_to_end(key)
-            return _cache[key]
+    cached = _cache.get(key)
+    if cached is not None:
+        return cached
     view = _evaluate(alarm, mine, events_for, time_range)
-    with _cache_lock:
-        _cache[key] = view
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
+    _cache.put(key, view)
     return view
 
 

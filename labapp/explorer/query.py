@@ -7,9 +7,7 @@ and matched, and a time histogram of the matched events (server-side binned coun
 
 from __future__ import annotations
 
-import threading
 import time
-from collections import OrderedDict
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
@@ -22,6 +20,7 @@ from labapp.explorer.insights_parser import parse_query
 from labapp.explorer.insights_sql import compile_query
 from labapp.explorer.narrowing import narrowing_sql, necessary, to_sql
 from labapp.explorer.store import EventStore
+from labapp.lru import LruCache
 
 HISTOGRAM_BINS = 60
 NICE_BINS_MS = [
@@ -183,14 +182,12 @@ def next_window_width(
     return width * SCAN_GROWTH
 
 
-_page_cache: OrderedDict[tuple[object, ...], QueryResult] = OrderedDict()
-_page_cache_lock = threading.Lock()
+_page_cache: LruCache[tuple[object, ...], QueryResult] = LruCache(PAGE_CACHE_SIZE)
 
 
 def clear_page_cache() -> None:
     """Forget the cached filter-pattern pages (benchmarks time the search itself with this)."""
-    with _page_cache_lock:
-        _page_cache.clear()
+    _page_cache.clear()
 
 
 def run_filter_pattern(
@@ -210,10 +207,7 @@ def run_filter_pattern(
     """
     t0 = time.perf_counter()
     key = (store.path, pattern, tuple(groups), int(start_ms), int(end_ms), after, FILTER_PAGE)
-    with _page_cache_lock:
-        cached = _page_cache.get(key)
-        if cached is not None:
-            _page_cache.move_to_end(key)
+    cached = _page_cache.get(key)
     if cached is not None:
         return replace(  # copies of the lists, so a caller cannot change the cached page
             cached,
@@ -224,10 +218,7 @@ def run_filter_pattern(
             elapsed_ms=(time.perf_counter() - t0) * 1000,
         )
     result = _search(store, pattern, groups, start_ms, end_ms, after, t0)
-    with _page_cache_lock:
-        _page_cache[key] = result
-        while len(_page_cache) > PAGE_CACHE_SIZE:
-            _page_cache.popitem(last=False)
+    _page_cache.put(key, result)
     return result
 
 
