@@ -122,7 +122,6 @@ class WindowContext:
         self._injected = injected or {}
         self._base = world_seed(config.seed, config.student)
         self.stream_seconds = 0.0  # time spent computing shared streams (reported apart from the sources)
-        self.stream_cpu = 0.0
 
     @property
     def start(self) -> dt.datetime:
@@ -148,12 +147,11 @@ class WindowContext:
         fn = _provider(module, attr)
         if fn is None:
             return None
-        t0, c0 = time.perf_counter(), time.process_time()
-        before, cpu_before = self.stream_seconds, self.stream_cpu
+        t0 = time.perf_counter()
+        before = self.stream_seconds
         value = fn(self)
         # a stream may pull another one (s3_requests uses alb_requests): count the outermost span only
         self.stream_seconds = before + (time.perf_counter() - t0)
-        self.stream_cpu = cpu_before + (time.process_time() - c0)
         return value
 
     @cached_property

@@ -44,7 +44,6 @@ class WindowResult:
     records: dict[str, int] = field(default_factory=dict)
     counts: dict[str, dict[str, int]] = field(default_factory=dict)
     seconds: dict[str, float] = field(default_factory=dict)  # wall time per source (not in the manifest)
-    cpu: dict[str, float] = field(default_factory=dict)  # CPU time per source (robust on a shared machine)
     scenario_records: dict[tuple[str, str], int] = field(default_factory=dict)  # (step, source) -> labelled
 
 
@@ -57,7 +56,6 @@ class RunResult:
     unavailable: tuple[str, ...]
     seconds: float
     source_seconds: dict[str, float]
-    source_cpu: dict[str, float]
     scenario_records: dict[str, dict[str, int]] = field(default_factory=dict)  # step -> source -> labelled
 
 
@@ -122,8 +120,8 @@ def _render_window(index: int) -> WindowResult:
     ctx = WindowContext(world, config, index, out_dir, _STATE["injections"].get(index))
     result = WindowResult(index)
     for src in sources:
-        t0, c0 = time.perf_counter(), time.process_time()
-        streams_before, cpu_before = ctx.stream_seconds, ctx.stream_cpu
+        t0 = time.perf_counter()
+        streams_before = ctx.stream_seconds
         out = src.render_window(ctx)
         result.files.extend(out.files)
         if out.labels:
@@ -142,11 +140,9 @@ def _render_window(index: int) -> WindowResult:
             count_scenario_labels(out.labels, src.name, result.scenario_records)
         result.counts[src.name] = dict(out.counts)
         flush_writes()
-        shared, shared_cpu = ctx.stream_seconds - streams_before, ctx.stream_cpu - cpu_before
+        shared = ctx.stream_seconds - streams_before
         result.seconds[src.name] = time.perf_counter() - t0 - shared
         result.seconds[SHARED_STREAMS] = result.seconds.get(SHARED_STREAMS, 0.0) + shared
-        result.cpu[src.name] = time.process_time() - c0 - shared_cpu
-        result.cpu[SHARED_STREAMS] = result.cpu.get(SHARED_STREAMS, 0.0) + shared_cpu
     return result
 
 
@@ -231,7 +227,6 @@ def run(
     records = {s: sum(r.records.get(s, 0) for r in results) for s in sources}
     keys = (*sources, SHARED_STREAMS)
     secs = {s: sum(r.seconds.get(s, 0.0) for r in results) for s in keys}
-    cpu = {s: sum(r.cpu.get(s, 0.0) for r in results) for s in keys}
     return RunResult(
         manifest,
         records,
@@ -240,6 +235,5 @@ def run(
         unavailable,
         time.perf_counter() - t0,
         secs,
-        cpu,
         scenario_records,
     )
