@@ -164,10 +164,9 @@ def _alb_block(ctx: WindowContext) -> dict[str, np.ndarray]:
 
 def generate_s3_requests(ctx: WindowContext) -> S3Requests:
     """All S3 requests of the window (see module docstring)."""
-    rows = humans.batch_rows(ctx, ZoneInfo("America/New_York"))
-    rows += humans.human_rows(ctx)
-    rows += humans.anonymous_rows(ctx)
-    return _to_columns(ctx, [_alb_block(ctx), _rows_block(rows)])
+    batch = humans.batch_block(ctx, ZoneInfo("America/New_York"))
+    rows = humans.human_rows(ctx) + humans.anonymous_rows(ctx)
+    return _to_columns(ctx, [_alb_block(ctx), batch, _rows_block(rows)])
 
 
 _DEFAULTS = {

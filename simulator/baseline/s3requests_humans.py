@@ -38,26 +38,6 @@ def _role_index(world: World, name: str, account_id: str) -> int:
     return next(i for i, r in enumerate(world.roles) if r.name == name and r.account_id == account_id)
 
 
-def instance_row(world: World, inst: Instance, at_ms: int, bucket: Bucket, op: int, key: str, size: int) -> dict:
-    """One request made with an instance role's credentials through the VPC's S3 gateway endpoint."""
-    from simulator.baseline.s3requests import session_access_key, vpc_endpoint_id
-
-    row = {
-        "time_ms": at_ms, "bucket": bucket.index, "key": key, "operation": op, "principal_type": ASSUMED_ROLE,
-        "role": _role_index(world, inst.role_name, inst.account_id), "session_name": inst.id,
-        "arn": f"arn:aws:sts::{inst.account_id}:assumed-role/{inst.role_name}/{inst.id}",
-        "access_key_id": session_access_key(f"{world.seed}|{world.student}|{inst.id}|{at_ms // 21_600_000}"),
-        "tool": "sdk-java", "source_ip": inst.private_ip, "user_agent": world.user_agents["sdk-java"][0],
-        "vpc_endpoint_id": vpc_endpoint_id(world, inst.vpc_id), "eni": world.enis.index_of(inst.eni_id),
-        "endpoint": f"{bucket.name}.s3.amazonaws.com", "object_size": size,
-    }
-    if op == PUT:
-        row["bytes_received"] = size
-    elif op == GET:
-        row["bytes_sent"] = size
-    return row
-
-
 def instance_block(
     world: World,
     instances: list[Instance],
@@ -68,8 +48,9 @@ def instance_block(
     keys: np.ndarray,
     size: np.ndarray,
 ) -> dict[str, np.ndarray]:
-    """``instance_row`` for many requests at once, as columns: request j is made by instances[which[j]] at
-    at_ms[j] on world.buckets[bucket[j]] / keys[j] with object size size[j]."""
+    """Requests made with instance roles' credentials through the VPC's S3 gateway endpoint, as columns:
+    request j is made by instances[which[j]] at at_ms[j] on world.buckets[bucket[j]] / keys[j] with object
+    size size[j] (the body size of a GET or PUT)."""
     from simulator.baseline.s3requests import filled_block, session_access_key, vpc_endpoint_id
 
     n = len(at_ms)
@@ -107,16 +88,18 @@ def instance_block(
     )
 
 
-def batch_rows(ctx: WindowContext, tz: ZoneInfo) -> list[dict]:
-    """The nightly statement run: the batch instance writes new statement PDFs for 20 minutes."""
+def batch_block(ctx: WindowContext, tz: ZoneInfo) -> dict[str, np.ndarray]:
+    """The nightly statement run: the batch instance writes new statement PDFs for 20 minutes (as columns)."""
     world = ctx.world
     batch = next((i for i in world.instances if i.tier == "batch"), None)
     bucket = next((b for b in world.buckets if b.purpose == "statements"), None)
     if batch is None or bucket is None:
-        return []
-    rows = []
+        return {}
     rng = ctx.rng("s3.batch")
     day = dt.datetime.fromtimestamp(ctx.start_ms / 1000, tz).date()
+    times: list[int] = []
+    keys: list[str] = []
+    sizes: list[int] = []
     for d in (day - dt.timedelta(days=1), day, day + dt.timedelta(days=1)):
         run = dt.datetime(d.year, d.month, d.day, STATEMENT_HOUR_LOCAL, tzinfo=tz)
         start = int(run.timestamp() * 1000)
@@ -124,13 +107,14 @@ def batch_rows(ctx: WindowContext, tz: ZoneInfo) -> list[dict]:
         if lo >= hi:
             continue
         n = rng.poisson(world.scale * 3 * (hi - lo) / 1_200_000)
-        times = np.sort(rng.integers(lo, hi, n))
-        nums = rng.integers(10_000_000, 99_999_999, n)
-        sizes = rng.lognormal(np.log(150_000), 0.4, n).astype(np.int64)
-        for t, num, size in zip(times.tolist(), nums.tolist(), sizes.tolist(), strict=True):
-            key = f"statements/{d.year}/{d.month:02d}/{num}.pdf"
-            rows.append(instance_row(world, batch, t, bucket, PUT, key, size))
-    return rows
+        times += np.sort(rng.integers(lo, hi, n)).tolist()
+        keys += [f"statements/{d.year}/{d.month:02d}/{num}.pdf" for num in rng.integers(10_000_000, 99_999_999, n).tolist()]
+        sizes += rng.lognormal(np.log(150_000), 0.4, n).astype(np.int64).tolist()
+    n = len(times)
+    return instance_block(
+        world, [batch], np.zeros(n, dtype=np.int64), np.array(times, dtype=np.int64), np.full(n, bucket.index), PUT,
+        np.array(keys, dtype=object), np.array(sizes, dtype=np.int64),
+    )
 
 
 def _working(world: World, user, at: dt.datetime) -> bool:

@@ -94,7 +94,7 @@ def test_api_rule_can_be_read_off_template_heads():
         assert {f for _, f, _, _ in string.Formatter().parse(template) if f} <= {"acct", "page", "asset", "stmt"}
 
 
-def test_instance_block_equals_instance_rows(world):
+def test_instance_block_is_the_instance_role_through_the_endpoint(world):
     by_id = {x.id: x for x in world.instances}
     instances = [by_id[i] for i in world.alb.target_groups[0].target_instance_ids]
     bucket = next(b for b in world.buckets if b.purpose == "statements")
@@ -102,19 +102,27 @@ def test_instance_block_equals_instance_rows(world):
     n = 40
     which = rng.integers(0, len(instances), n)
     at = np.sort(rng.integers(1_772_600_000_000, 1_772_700_000_000, n))
-    buckets = np.full(n, bucket.index)
     keys = np.array([bucket.keys[k] for k in rng.integers(0, len(bucket.keys), n)], dtype=object)
     size = rng.integers(200, 90_000, n)
-    for op in (humans.GET, humans.PUT):
-        block = humans.instance_block(world, instances, which, at, buckets, op, keys, size)
-        rows = [
-            humans.instance_row(world, instances[w], t, bucket, op, k, s)
-            for w, t, k, s in zip(which.tolist(), at.tolist(), keys.tolist(), size.tolist(), strict=True)
-        ]
-        expected = sr._rows_block(rows)
-        assert block.keys() == expected.keys()
-        for name in block:
-            assert block[name].tolist() == expected[name].tolist(), name
+    for op, moved, still in ((humans.GET, "bytes_sent", "bytes_received"), (humans.PUT, "bytes_received", "bytes_sent")):
+        block = humans.instance_block(world, instances, which, at, np.full(n, bucket.index), op, keys, size)
+        assert set(block) == set(sr._BLOCK_FIELDS)
+        for j in range(n):
+            inst = instances[which[j]]
+            role = world.roles[block["role"][j]]
+            assert (role.name, role.account_id) == (inst.role_name, inst.account_id)
+            assert block["arn"][j] == f"arn:aws:sts::{inst.account_id}:assumed-role/{inst.role_name}/{inst.id}"
+            assert block["session_name"][j] == inst.id and block["source_ip"][j] == inst.private_ip
+            assert world.enis.eni_id[block["eni"][j]] == inst.eni_id
+            assert block["vpc_endpoint_id"][j] == sr.vpc_endpoint_id(world, inst.vpc_id)
+            period = int(at[j]) // 21_600_000
+            assert block["access_key_id"][j] == sr.session_access_key(
+                f"{world.seed}|{world.student}|{inst.id}|{period}")
+            assert block["endpoint"][j] == f"{bucket.name}.s3.amazonaws.com"
+            assert block["principal_type"][j] == humans.ASSUMED_ROLE and block["operation"][j] == op
+            assert block[moved][j] == size[j] == block["object_size"][j] and block[still][j] == 0
+        assert (block["user_agent"] == world.user_agents["sdk-java"][0]).all()
+        assert (block["time_ms"] == at).all() and block["key"].tolist() == keys.tolist()
 
 
 def test_request_ids_are_base64_of_56_bytes():
