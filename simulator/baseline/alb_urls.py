@@ -9,6 +9,7 @@ at two indices of the pool; the access log renders a request's URL by index, so 
 
 from __future__ import annotations
 
+import functools
 import string
 from dataclasses import dataclass
 
@@ -71,6 +72,13 @@ class RequestUrls:
     table: UrlTable
     s3_bucket: np.ndarray  # world bucket index the app reads from (-1 = none)
     s3_key: np.ndarray  # object array of str ("" = none)
+
+
+@functools.lru_cache(maxsize=2)
+def _statement_stems(world: World) -> tuple[str, ...]:
+    """The file name stem of every statements-bucket key (the world's keys never change)."""
+    bucket = next((b for b in world.buckets if b.purpose == "statements"), None)
+    return tuple(str(k).rsplit("/", 1)[-1].removesuffix(".pdf") for k in bucket.keys) if bucket else ()
 
 
 def _template_fields(template: str) -> frozenset[str]:
@@ -164,8 +172,9 @@ def request_urls(
             d[sel] = stmt_key[sel]
 
     distinct, row_key = _first_seen_keys(np.stack([url_kind, a, b, c, d], axis=1))
-    stems = tuple(str(k).rsplit("/", 1)[-1].removesuffix(".pdf") for k in stmt_bucket.keys) if stmt_bucket else ()
-    table = UrlTable(distinct, world.alb.domain, tuple(nd.public_ip for nd in world.alb.nodes), stems)
+    table = UrlTable(
+        distinct, world.alb.domain, tuple(nd.public_ip for nd in world.alb.nodes), _statement_stems(world)
+    )
     # the API rule matches https://<host>:443/api/...: customer pages whose path starts so (their templates'
     # literal heads are longer than "/api/", so formatting cannot change the answer) and scanner probes
     page_api = np.array([k[1].split("{")[0].startswith(API_PREFIX) for k in site_mod.PAGE_KINDS], dtype=bool)
@@ -174,7 +183,9 @@ def request_urls(
     api = np.where(
         customer,
         page_api[page],
-        np.where(crawler, ~robots & public_api[public_page], scanner & ~malformed & ~http & scan_api[scan_path]),
+        np.where(
+            crawler, ~robots & public_api[public_page], scanner & ~malformed & ~http & scan_api[scan_path]
+        ),
     )
     return RequestUrls(
         url=row_key,
